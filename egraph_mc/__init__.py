@@ -1,0 +1,35 @@
+"""egraph_mc: gradients of matrix losses, derived and simplified by equality saturation in egglog."""
+
+from egraph_mc.api import GradientResult, optimize_gradient
+from egraph_mc.egraph import Limits, RunStats
+from egraph_mc.errors import (
+    DeclarationError,
+    EgraphMcError,
+    ExtractionError,
+    InternalError,
+    LimitError,
+    NotScalarError,
+    ParseError,
+    ShapeError,
+    UndeclaredSymbolError,
+    UnsupportedSyntaxError,
+    WrtError,
+)
+
+__all__ = [
+    "DeclarationError",
+    "EgraphMcError",
+    "ExtractionError",
+    "GradientResult",
+    "InternalError",
+    "LimitError",
+    "Limits",
+    "NotScalarError",
+    "ParseError",
+    "RunStats",
+    "ShapeError",
+    "UndeclaredSymbolError",
+    "UnsupportedSyntaxError",
+    "WrtError",
+    "optimize_gradient",
+]

@@ -1,0 +1,69 @@
+"""egraph-mc: the command line over `optimize_gradient`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+from egraph_mc.api import COST_MODELS, optimize_gradient
+from egraph_mc.egraph import Limits
+from egraph_mc.errors import EgraphMcError
+
+REFERENCE = (
+    "1/2 * norm(A.T @ (J + R).T @ (J + R) @ A - D)**2 + lam/2 * norm(R)**2",
+    "R",
+    "A: n x k; J, R: m x n; D: k x k diagonal; lam: scalar",
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="egraph-mc", description="Gradients of matrix losses by equality saturation.")
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("grad", help="the gradient of a loss")
+    g.add_argument("loss", help='the loss in numpy syntax, e.g. "norm(X @ W - Y)**2"')
+    g.add_argument("--wrt", required=True, help="the matrix or vector to differentiate with respect to")
+    g.add_argument("--where", required=True, help='declarations, e.g. "X: m x n; W: n x k; Y: m x k"')
+    g.add_argument("--cost", default="size", choices=COST_MODELS, help="extraction cost model (default: size)")
+    g.add_argument("--latex", action="store_true", help="also print the gradient as LaTeX")
+    g.add_argument("--verify", action="store_true", help="check against finite differences of the loss")
+    g.add_argument("--stats", action="store_true", help="print iterations, e-nodes and seconds")
+    g.add_argument("--time-limit", type=float, default=Limits.seconds, help="seconds of rewriting at most")
+    g.add_argument("--node-limit", type=int, default=Limits.enodes, help="e-nodes at most")
+    d = sub.add_parser("demo", help="the reference example")
+    d.add_argument("--latex", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        loss, wrt, where = REFERENCE
+        print(f"L = {loss}\n  where {where}\n\ngrad_{wrt} L =")
+        args = argparse.Namespace(
+            loss=loss, wrt=wrt, where=where, cost="size", latex=args.latex, verify=True, stats=True,
+            time_limit=Limits.seconds, node_limit=Limits.enodes,
+        )
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = optimize_gradient(
+                args.loss, args.wrt, args.where, args.cost, time_limit=args.time_limit, node_limit=args.node_limit
+            )
+        for w in caught:
+            print(f"warning: {w.message}", file=sys.stderr)
+        print(res)
+        if args.latex:
+            print(res.latex())
+        if args.stats:
+            print(f"size {res.cost}; {res.stats}")
+        if args.verify:
+            print(f"max relative error vs finite differences: {res.verify():.1e}")
+    except EgraphMcError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

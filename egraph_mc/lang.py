@@ -1,0 +1,299 @@
+"""The egglog language: sorts for dims, matrices and scalars, the differential, the read-off.
+
+Sums are linear combinations held in MultiSets (`lin` of `MT(coefficient, matrix)` terms), so
+they are associative and commutative by construction and like terms meet by counting, not by
+rewriting. Rational coefficients are BigRat primitives, so 1/2 * 2 = 1 is arithmetic.
+Scalar products are MultiSets of factors; integer powers are explicit `spow` nodes.
+
+Costs are in units of `UNIT` per printed token (see `egraph_mc.costs`); the primitive
+literals inside a node (a name, a BigRat, an exponent) add 1 each, far below a unit. Helper
+constructors (`D`, `grad`, the per-term helpers used by `map`) cost `NEVER`, so they are never
+extracted while a real term exists in their e-class.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from egglog import BigRat, Expr, MultiSet, StringLike, function, i64, i64Like, method
+
+UNIT = 1000
+NEVER = 10**9
+
+
+def rat(q: int | Fraction) -> BigRat:
+    q = Fraction(q)
+    return BigRat(q.numerator, q.denominator)
+
+
+class Dim(Expr):
+    """A symbolic dimension: a declared name, or the literal 1 of vectors and 1x1 products."""
+
+    @method(cost=UNIT)
+    @classmethod
+    def named(cls, name: StringLike) -> Dim: ...
+
+    @method(cost=UNIT)
+    @classmethod
+    def one(cls) -> Dim: ...
+
+
+class Mat(Expr):
+    """A matrix term (vectors are n x 1 matrices)."""
+
+    @method(cost=UNIT)
+    @classmethod
+    def var(cls, name: StringLike) -> Mat: ...
+
+    @method(cost=NEVER)  # dX: lives only in differentials
+    @classmethod
+    def dvar(cls, name: StringLike) -> Mat: ...
+
+    @method(cost=UNIT)  # eye(n): one call and one dim
+    @classmethod
+    def eye(cls, n: Dim) -> Mat: ...
+
+    @method(cost=UNIT)  # zeros((r, c)): one call and two dims
+    @classmethod
+    def zeros(cls, rows: Dim, cols: Dim) -> Mat: ...
+
+    @method(cost=UNIT)
+    def __matmul__(self, other: Mat) -> Mat: ...
+
+    @method(cost=UNIT)
+    @property
+    def T(self) -> Mat: ...
+
+    # Python-side builders (not e-graph operations): sums and scalings as linear combinations.
+    @method(preserve=True)
+    def __add__(self, other: Mat) -> Mat:
+        return lin(MultiSet(MT(rat(1), self), MT(rat(1), other)))
+
+    @method(preserve=True)
+    def __sub__(self, other: Mat) -> Mat:
+        return lin(MultiSet(MT(rat(1), self), MT(rat(-1), other)))
+
+    @method(preserve=True)
+    def __neg__(self) -> Mat:
+        return lin(MultiSet(MT(rat(-1), self)))
+
+    @method(preserve=True)
+    def __rmul__(self, c: int | Fraction | Scalar) -> Mat:
+        return smul(c, self) if isinstance(c, Scalar) else lin(MultiSet(MT(rat(c), self)))
+
+
+class Scalar(Expr):
+    """A scalar term: declared scalars, traces, norms, linear combinations, products, powers."""
+
+    @method(cost=UNIT)
+    @classmethod
+    def var(cls, name: StringLike) -> Scalar: ...
+
+    @method(cost=UNIT)  # the constant 1
+    @classmethod
+    def one(cls) -> Scalar: ...
+
+    # Python-side builders (not e-graph operations).
+    @method(preserve=True)
+    def __add__(self, other: Scalar) -> Scalar:
+        return slin(MultiSet(ST(rat(1), self), ST(rat(1), other)))
+
+    @method(preserve=True)
+    def __sub__(self, other: Scalar) -> Scalar:
+        return slin(MultiSet(ST(rat(1), self), ST(rat(-1), other)))
+
+    @method(preserve=True)
+    def __mul__(self, other: Scalar | Mat) -> Scalar | Mat:
+        if isinstance(other, Mat):
+            return smul(self, other)
+        return sprod(MultiSet(self, other))
+
+    @method(preserve=True)
+    def __rmul__(self, c: int | Fraction) -> Scalar:
+        return slin(MultiSet(ST(rat(c), self)))
+
+    @method(preserve=True)
+    def __pow__(self, k: int) -> Scalar:
+        return spow(self, k)
+
+
+class MT(Expr):
+    """A matrix term with its rational coefficient, an element of a `lin` sum."""
+
+    @method(cost=0)  # priced per coefficient by `costs`
+    def __init__(self, q: BigRat, x: Mat) -> None: ...
+
+    @method(cost=0)
+    @classmethod
+    def zero(cls) -> MT: ...
+
+
+class ST(Expr):
+    """A scalar term with its rational coefficient, an element of an `slin` sum."""
+
+    @method(cost=0)
+    def __init__(self, q: BigRat, s: Scalar) -> None: ...
+
+    @method(cost=0)
+    @classmethod
+    def zero(cls) -> ST: ...
+
+
+# --- matrix operations -------------------------------------------------------------------
+
+
+@function(cost=0)  # priced by `costs`: (#terms - 1) operators, +1 for a leading minus
+def lin(terms: MultiSet[MT]) -> Mat: ...
+
+
+@function(cost=UNIT)  # s * X
+def smul(s: Scalar, x: Mat) -> Mat: ...
+
+
+# --- scalar operations -------------------------------------------------------------------
+
+
+@function(cost=UNIT)  # priced by `costs`: 0 when the argument is 1x1 (printed bare)
+def tr(x: Mat) -> Scalar: ...
+
+
+@function(cost=UNIT)
+def norm(x: Mat) -> Scalar: ...
+
+
+@function(cost=0)
+def slin(terms: MultiSet[ST]) -> Scalar: ...
+
+
+@function(cost=0)  # priced by `costs`: (#factors - 1) operators
+def sprod(factors: MultiSet[Scalar]) -> Scalar: ...
+
+
+@function(cost=0)  # priced by `costs`: s**k costs two units, a divisor s**-1 none
+def spow(s: Scalar, k: i64Like) -> Scalar: ...
+
+
+# --- differential and read-off -----------------------------------------------------------
+
+
+@function(cost=NEVER)
+def D(x: Mat) -> Mat: ...
+
+
+@function(cost=NEVER)
+def sD(s: Scalar) -> Scalar: ...
+
+
+@function(cost=NEVER)
+def grad(ds: Scalar) -> Mat:
+    """The gradient G of a scalar differential linear in dX: ds = tr(G.T @ dX)."""
+
+
+# --- helpers applied by `MultiSet.map` (captured arguments first, for `functools.partial`);
+# each is rewritten away at once, and each maps the zero term to the zero term ---------------
+
+
+@function(cost=NEVER)
+def mt_T(x: MT) -> MT: ...
+
+
+@function(cost=NEVER)
+def mt_D(x: MT) -> MT: ...
+
+
+@function(cost=NEVER)
+def st_D(x: ST) -> ST: ...
+
+
+@function(cost=NEVER)
+def mt_lmul(a: Mat, x: MT) -> MT: ...
+
+
+@function(cost=NEVER)
+def mt_rmul(b: Mat, x: MT) -> MT: ...
+
+
+@function(cost=NEVER)
+def mt_scale(q: BigRat, x: MT) -> MT: ...
+
+
+@function(cost=NEVER)
+def mt_tr(x: MT) -> ST: ...
+
+
+@function(cost=NEVER)
+def st_grad(x: ST) -> MT: ...
+
+
+@function(cost=NEVER)
+def st_scale(q: BigRat, x: ST) -> ST: ...
+
+
+@function(cost=NEVER)
+def leibniz(factors: MultiSet[Scalar], x: Scalar) -> ST: ...
+
+
+# --- analyses ------------------------------------------------------------------------------
+
+
+@function(merge=lambda old, new: old.min(new))
+def dep(x: Mat) -> i64:
+    """0: proven independent of the variable (some member never mentions it); 1: may depend."""
+
+
+@function(merge=lambda old, new: old.min(new))
+def sdep(s: Scalar) -> i64: ...
+
+
+@function(merge=lambda old, new: old.min(new))
+def mtdep(t: MT) -> i64: ...
+
+
+@function(merge=lambda old, new: old.min(new))
+def stdep(t: ST) -> i64: ...
+
+
+@function(merge=lambda old, new: old.max(new))
+def hasd(x: Mat) -> i64:
+    """1: some member contains the differential dX."""
+
+
+@function(merge=lambda old, new: old.max(new))
+def shasd(s: Scalar) -> i64: ...
+
+
+@function(merge=lambda old, new: old.max(new))
+def mthasd(t: MT) -> i64: ...
+
+
+@function(merge=lambda old, new: old.max(new))
+def sthasd(t: ST) -> i64: ...
+
+
+# Every member of an e-class has the same shape, so the merge never has to choose.
+@function(merge=lambda old, new: old)
+def rows(x: Mat) -> Dim: ...
+
+
+@function(merge=lambda old, new: old)
+def cols(x: Mat) -> Dim: ...
+
+
+@function
+def is_sym(x: Mat) -> i64:
+    """Declared symmetric (diagonal implies symmetric)."""
+
+
+# Index of sum/product elements, filled by MultiSet.fill_index: element -> multiplicity. Rules read
+# it for membership only: after two elements merge, fill_index is not re-run, so a count can be
+# stale (the merge keeps the larger); multiplicities are read with MultiSet.count.
+@function(merge=lambda old, new: old.max(new))
+def mt_in(terms: MultiSet[MT], t: MT) -> i64: ...
+
+
+@function(merge=lambda old, new: old.max(new))
+def st_in(terms: MultiSet[ST], t: ST) -> i64: ...
+
+
+@function(merge=lambda old, new: old.max(new))
+def factor_in(factors: MultiSet[Scalar], f: Scalar) -> i64: ...

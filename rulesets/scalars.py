@@ -1,0 +1,92 @@
+"""Scalar product laws: flattening, powers as counts, inverses, rational coefficients outermost.
+
+Products of scalars are MultiSets of factors, so they are associative and commutative by
+construction; repeated factors become integer powers spow(s, k).
+"""
+
+from __future__ import annotations
+
+from egglog import BigInt, BigRat, MultiSet, eq, i64, ne, rewrite, rule, subsume, union, var
+
+from egraph_mc.lang import ST, Scalar, factor_in, rat, slin, spow, sprod, tr
+from rulesets._law import Family
+
+scalars = Family("scalars")
+ONE = rat(1)
+s, f, g, base = var("s", Scalar), var("f", Scalar), var("g", Scalar), var("base", Scalar)
+xs, ys = var("xs", MultiSet[Scalar]), var("ys", MultiSet[Scalar])
+j, k, n = var("j", i64), var("k", i64), var("n", i64)
+q = var("q", BigRat)
+
+
+@scalars.law(lambda v: sprod(MultiSet(v.lam, sprod(MultiSet(v.mu, tr(v.A))))))
+def prod_flatten():
+    """a (b c) = a b c: a product inside a product joins it."""
+    # The nested form prints no shorter, and kept it would be flattened again through every e-class
+    # that holds a product equal to itself (a = a·a·a⁻¹), so it is subsumed.
+    yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), eq(f).to(sprod(ys))).then(
+        union(s).with_(sprod(xs.remove(f) + ys)), subsume(sprod(xs))
+    )
+
+
+@scalars.law(lambda v: sprod(MultiSet(v.lam)), lambda v: sprod(MultiSet[Scalar]()))
+def prod_trivial():
+    """A product of one factor is that factor; of none, 1."""
+    yield rule(eq(s).to(sprod(xs)), xs.length() == i64(1), f == xs.pick()).then(union(s).with_(f), subsume(sprod(xs)))
+    yield rewrite(sprod(MultiSet[Scalar]()), subsume=True).to(Scalar.one())
+
+
+@scalars.law(lambda v: sprod(MultiSet(v.lam, Scalar.one())))
+def prod_one():
+    """1 a = a"""
+    yield rule(eq(s).to(sprod(xs)), xs.contains(Scalar.one())).then(
+        union(s).with_(sprod(xs.remove(Scalar.one()))), subsume(sprod(xs))
+    )
+
+
+@scalars.law(lambda v: v.lam * v.lam * v.mu)
+def prod_repeated_factor():
+    """a a ... (n times) = aⁿ"""
+    # (the index's count may predate merges of factors: the multiset itself is counted)
+    yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), n == xs.count(f), n > i64(1)).then(
+        union(s).with_(sprod((xs - MultiSet.single(f, n)).insert(spow(f, n)))), subsume(sprod(xs))
+    )
+
+
+@scalars.law(lambda v: sprod(MultiSet(v.lam ** 2, v.lam)), lambda v: sprod(MultiSet(v.lam ** 2, v.lam ** -1)))
+def prod_powers_merge():
+    """aʲ aᵏ = aʲ⁺ᵏ (a plain factor a matches as a¹, which `pow_trivial` leaves in its e-class)"""
+    yield rule(
+        eq(s).to(sprod(xs)),
+        factor_in(xs, f),
+        factor_in(xs, g),
+        ne(f).to(g),
+        eq(f).to(spow(base, j)),
+        eq(g).to(spow(base, k)),
+    ).then(union(s).with_(sprod(xs.remove(f).remove(g).insert(spow(base, j + k)))), subsume(sprod(xs)))
+
+
+@scalars.law(lambda v: v.lam ** 1, lambda v: v.lam ** 0, lambda v: Scalar.one() ** 3, lambda v: (v.lam ** 2) ** 3)
+def pow_trivial():
+    """a¹ = a, a⁰ = 1, 1ᵏ = 1, (aʲ)ᵏ = aʲᵏ"""
+    yield rewrite(spow(f, 1)).to(f)  # not subsumed: a¹ lets `prod_powers_merge` see a plain a
+    # Subsumed: 1 = a⁰ = 1ᵏ would otherwise feed (aʲ)ᵏ = aʲᵏ exponents without end.
+    yield rewrite(spow(f, 0), subsume=True).to(Scalar.one())
+    yield rewrite(spow(Scalar.one(), k), subsume=True).to(Scalar.one())
+    yield rewrite(spow(spow(f, j), k)).to(spow(f, j * k), ne(j).to(i64(1)), ne(k).to(i64(1)))
+
+
+@scalars.law(lambda v: sprod(MultiSet(2 * v.lam, v.mu)))
+def prod_rational_out():
+    """(q a) b = q (a b): the rational coefficient of a factor stands outermost."""
+    yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), eq(f).to(slin(MultiSet(ST(q, g))))).then(
+        union(s).with_(slin(MultiSet(ST(q, sprod(xs.remove(f).insert(g))))))
+    )
+
+
+@scalars.law(lambda v: (2 * v.lam) ** 2)
+def pow_rational_out():
+    """(q a)ᵏ = qᵏ aᵏ"""
+    yield rule(eq(s).to(spow(slin(MultiSet(ST(q, g))), k))).then(
+        union(s).with_(slin(MultiSet(ST(q ** BigRat(BigInt(k), BigInt(1)), spow(g, k)))))
+    )

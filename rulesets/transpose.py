@@ -1,0 +1,55 @@
+"""Transpose laws: involution, over products both ways, over sums and scalar multiples, symmetry.
+
+Transposes move both ways through products: pushed to the leaves they expose the variable to the
+read-off; pulled up they give the compact ((J + R) @ A).T. Involution bounds the pair.
+"""
+
+from __future__ import annotations
+
+from egglog import BigRat, MultiSet, birewrite, i64, rewrite
+
+from egraph_mc.lang import MT, Dim, Mat, Scalar, is_sym, lin, mt_T, smul
+from rulesets._law import Family
+
+transpose = Family("transpose")
+
+
+@transpose.law(lambda v: v.A.T.T)
+def t_involution(a: Mat):
+    """(Aᵀ)ᵀ = A"""
+    yield rewrite(a.T.T).to(a)
+
+
+@transpose.law(lambda v: (v.A @ v.B).T, lambda v: v.B.T @ v.A.T)
+def t_matmul(a: Mat, b: Mat):
+    """(AB)ᵀ = BᵀAᵀ"""
+    yield birewrite((a @ b).T).to(b.T @ a.T)
+
+
+@transpose.law(lambda v: (v.A - 2 * v.X).T)
+def t_lin(xs: MultiSet[MT], q: BigRat, a: Mat):
+    """(Σ qᵢAᵢ)ᵀ = Σ qᵢAᵢᵀ"""
+    yield rewrite(lin(xs).T).to(lin(xs.map(mt_T)))
+    # (qA)ᵀ = q Aᵀ is the same size; the outermost coefficient breaks the tie.
+    yield rewrite(lin(MultiSet(MT(q, a))).T, subsume=True).to(lin(MultiSet(MT(q, a.T))))
+    yield rewrite(mt_T(MT(q, a)), subsume=True).to(MT(q, a.T))
+    yield rewrite(mt_T(MT.zero()), subsume=True).to(MT.zero())
+
+
+@transpose.law(lambda v: smul(v.lam, v.A).T)
+def t_smul(s: Scalar, a: Mat):
+    """(sA)ᵀ = sAᵀ"""
+    yield rewrite(smul(s, a).T, subsume=True).to(smul(s, a.T))  # same size; coefficient outermost
+
+
+@transpose.law(lambda v: v.S.T, lambda v: v.Dg.T)
+def t_symmetric(a: Mat):
+    """Sᵀ = S for a declared symmetric (or diagonal) S"""
+    yield rewrite(a.T).to(a, is_sym(a) == i64(1))
+
+
+@transpose.law(lambda v: Mat.eye(Dim.named("n")).T)
+def t_identity(d: Dim, e: Dim):
+    """Iᵀ = I, 0ᵀ = 0"""
+    yield rewrite(Mat.eye(d).T).to(Mat.eye(d))
+    yield rewrite(Mat.zeros(d, e).T).to(Mat.zeros(e, d))
