@@ -101,10 +101,10 @@ def count_enodes(egraph: EGraph) -> int:
     return sum(n for fn, n in egraph.all_function_sizes() if repr(fn) not in skip)
 
 
-def seed(egraph: EGraph, loss: Term, wrt: str, decls: Declarations) -> None:
-    """Facts the analyses start from: shapes, dependence on `wrt`, symmetry of the leaves."""
+def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations) -> None:
+    """Facts the analyses start from: shapes, dependence on `wrt`, symmetry of the named leaves."""
     facts = []
-    for name in sorted(loss.symbols()):
+    for name in sorted(names):
         sym = decls.symbols[name]
         if sym.shape is None:
             facts.append(set_(lang.sdep(lang.Scalar.var(name))).to(0))
@@ -129,7 +129,7 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
     stats = RunStats()
     start = time.perf_counter()
     egraph = template.egraph
-    seed(egraph, loss, wrt, decls)
+    seed(egraph, loss.symbols(), wrt, decls)
     root = gradient_root(loss, wrt)
     egraph.register(root)
     stats.seconds["build"] = time.perf_counter() - start

@@ -36,6 +36,7 @@ class Op:
     latex: Callable[..., tuple[str, int]]  # (term, show) -> (LaTeX, level)
     to_egg: Callable[..., Any]  # (term, child egglog terms) -> egglog term
     flops: Callable[..., int]  # (term, dims) -> floating-point operations of this node alone
+    constant: bool = False  # its differential is zero (the other ops have a d-law d_<name>)
 
 
 def wrap(show: Show, t: Term, level: int) -> str:
@@ -210,6 +211,7 @@ OPS: dict[str, Op] = {
             latex=lambda t, show: (_latex_name(t.attr), ATOM),
             to_egg=lambda t, kids: lang.Scalar.var(t.attr),
             flops=lambda t, dims: 0,
+            constant=True,
         ),
         Op(
             "one",
@@ -218,6 +220,7 @@ OPS: dict[str, Op] = {
             latex=lambda t, show: ("1", ATOM),
             to_egg=lambda t, kids: lang.Scalar.one(),
             flops=lambda t, dims: 0,
+            constant=True,
         ),
         Op(
             "eye",
@@ -226,6 +229,7 @@ OPS: dict[str, Op] = {
             latex=lambda t, show: ("I", ATOM),
             to_egg=lambda t, kids: lang.Mat.eye(_dim(t.attr)),
             flops=lambda t, dims: 0,
+            constant=True,
         ),
         Op(
             "zeros",
@@ -234,6 +238,7 @@ OPS: dict[str, Op] = {
             latex=lambda t, show: ("0", ATOM),
             to_egg=lambda t, kids: lang.Mat.zeros(_dim(t.attr[0]), _dim(t.attr[1])),
             flops=lambda t, dims: 0,
+            constant=True,
         ),
         Op(
             "matmul",

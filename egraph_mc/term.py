@@ -262,6 +262,8 @@ def ssum(pairs: Iterable[tuple[Fraction, Term]], shape: None = None) -> Term:
 
 def _scalar_coefficient(s: Term) -> tuple[Fraction, Term | None]:
     """Split a scalar into (rational, the rest or None when it is a pure number)."""
+    if s.op == "ssum" and not s.args:  # the number 0
+        return Fraction(0), None
     if s.op == "ssum" and len(s.args) == 1:
         q, inner = s.args[0]
         if inner.op == "one":

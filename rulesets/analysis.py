@@ -50,19 +50,19 @@ analysis = Family("analysis")
 # --- indexes: which terms a sum holds, which factors a product holds -----------------------
 
 
-@analysis.law()
+@analysis.law(lambda v: v.sum((1, v.A), (2, v.X)))
 def index_lin(xs: MultiSet[MT]):
     """Every term of a matrix sum is reachable as mt_in(sum, term) = multiplicity."""
     yield rule(lin(xs)).then(xs.fill_index(mt_in))
 
 
-@analysis.law()
+@analysis.law(lambda v: v.sum((1, v.lam), (2, tr(v.M))))
 def index_slin(xs: MultiSet[ST]):
     """Every term of a scalar sum is reachable as st_in(sum, term) = multiplicity."""
     yield rule(slin(xs)).then(xs.fill_index(st_in))
 
 
-@analysis.law()
+@analysis.law(lambda v: v.prod(v.lam, tr(v.M)))
 def index_sprod(xs: MultiSet[Scalar]):
     """Every factor of a scalar product is reachable as factor_in(product, factor) = multiplicity."""
     yield rule(sprod(xs)).then(xs.fill_index(factor_in))
@@ -112,7 +112,10 @@ def _max_over_children(
         ).then(set_(out(z)).to(0))
 
 
-@analysis.law()
+@analysis.law(
+    lambda v: v.sum((1, smul(v.lam, v.A.T @ v.X)), (-1, Mat.eye(Dim.named("n")))),
+    lambda v: v.prod(spow(tr(v.M @ v.X @ v.X.T), 2), norm(v.A), v.sum((1, v.lam), (1, Scalar.one()))),
+)
 def dep_propagate():
     """dep(op(children)) = max of the children's dep; constants are 0."""
     yield from _max_over_children(dep, sdep, mtdep, stdep)
@@ -122,7 +125,7 @@ def dep_propagate():
     yield rule(eq(y).to(Scalar.one())).then(set_(sdep(y)).to(0))
 
 
-@analysis.law()
+@analysis.law(lambda v: v.prod(v.lam, tr(v.sum((1, v.A.T @ v.dX), (1, D(v.X).T @ v.A)))))
 def hasd_propagate():
     """hasd(op(children)) = max of the children's hasd; dX, d(.) are 1; leaves 0."""
     yield from _max_over_children(hasd, shasd, mthasd, sthasd)
@@ -141,7 +144,7 @@ def hasd_propagate():
 # --- shapes --------------------------------------------------------------------------------
 
 
-@analysis.law()
+@analysis.law(lambda v: v.sum((1, (v.A @ v.B @ v.C).T), (1, smul(v.lam, v.M)), (1, D(v.X) @ v.X.T), (1, Mat.eye(Dim.named("m")))))
 def shape_propagate(x: Mat, a: Mat, b: Mat, y: Scalar, t: MT, q: BigRat, xs: MultiSet[MT], d: Dim, e: Dim):
     """rows/cols of every matrix e-class, from the declared leaves up."""
     yield rule(eq(x).to(a @ b), rows(a) == d, cols(b) == e).then(set_(rows(x)).to(d), set_(cols(x)).to(e))

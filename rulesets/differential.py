@@ -62,15 +62,15 @@ def d_transpose(a: Mat):
 
 
 @differential.law(lambda v: D(smul(tr(v.X.T @ v.X), v.X)), lambda v: D(smul(v.lam, v.X)))
-def d_smul(s: Scalar, a: Mat):
+def d_scale(s: Scalar, a: Mat):
     """d(s A) = ds A + s dA, keeping only the factors that may depend on the variable."""
     yield rewrite(D(smul(s, a))).to(_pair(smul(sD(s), a), smul(s, D(a))), sdep(s) == i64(1), dep(a) == i64(1))
     yield rewrite(D(smul(s, a))).to(smul(s, D(a)), sdep(s) == i64(0), dep(a) == i64(1))
     yield rewrite(D(smul(s, a))).to(smul(sD(s), a), sdep(s) == i64(1), dep(a) == i64(0))
 
 
-@differential.law(lambda v: D(v.X + 2 * v.Y - v.Y))
-def d_lin(xs: MultiSet[MT], q: BigRat, a: Mat):
+@differential.law(lambda v: D(v.sum((1, v.X), (2, v.Y), (-1, v.Y))))
+def d_sum(xs: MultiSet[MT], q: BigRat, a: Mat):
     """d(Σ qᵢAᵢ) = Σ qᵢ dAᵢ over the terms that may depend on the variable."""
     yield rewrite(D(lin(xs))).to(lin(xs.map(mt_D)))
     yield rewrite(mt_D(MT(q, a)), subsume=True).to(MT(q, D(a)), dep(a) == i64(1))
@@ -78,7 +78,7 @@ def d_lin(xs: MultiSet[MT], q: BigRat, a: Mat):
     yield rewrite(mt_D(MT.zero()), subsume=True).to(MT.zero())
 
 
-@differential.law(lambda v: sD(tr(v.A @ v.X)))
+@differential.law(lambda v: sD(tr(v.A.T @ v.X)))
 def d_trace(a: Mat):
     """d tr(A) = tr(dA)"""
     yield rewrite(sD(tr(a))).to(tr(D(a)))
@@ -90,8 +90,8 @@ def d_norm(a: Mat):
     yield rewrite(sD(norm(a))).to(sprod(MultiSet(tr(a.T @ D(a)), spow(norm(a), -1))))
 
 
-@differential.law(lambda v: sD(tr(v.X) + 2 * v.lam))
-def d_slin(xs: MultiSet[ST], q: BigRat, s: Scalar):
+@differential.law(lambda v: sD(v.sum((1, tr(v.X.T @ v.X)), (2, v.lam))))
+def d_ssum(xs: MultiSet[ST], q: BigRat, s: Scalar):
     """d(Σ qᵢsᵢ) = Σ qᵢ dsᵢ over the terms that may depend on the variable."""
     yield rewrite(sD(slin(xs))).to(slin(xs.map(st_D)))
     yield rewrite(st_D(ST(q, s)), subsume=True).to(ST(q, sD(s)), sdep(s) == i64(1))
@@ -99,16 +99,16 @@ def d_slin(xs: MultiSet[ST], q: BigRat, s: Scalar):
     yield rewrite(st_D(ST.zero()), subsume=True).to(ST.zero())
 
 
-@differential.law(lambda v: sD(v.lam * tr(v.X) * tr(v.X.T @ v.X)))
-def d_sprod(xs: MultiSet[Scalar], f: Scalar):
+@differential.law(lambda v: sD(v.prod(v.lam, tr(v.M @ v.X @ v.X.T), tr(v.X.T @ v.X))))
+def d_prod(xs: MultiSet[Scalar], f: Scalar):
     """Leibniz over a product: d(Π fᵢ) = Σᵢ dfᵢ Π_{j≠i} fⱼ over the factors that may depend."""
     yield rewrite(sD(sprod(xs))).to(slin(xs.map(partial(leibniz, xs))))
     yield rewrite(leibniz(xs, f), subsume=True).to(ST(ONE, sprod(xs.remove(f).insert(sD(f)))), sdep(f) == i64(1))
     yield rewrite(leibniz(xs, f), subsume=True).to(ST.zero(), sdep(f) == i64(0))
 
 
-@differential.law(lambda v: sD(tr(v.X) ** 3), lambda v: sD(tr(v.X) ** -1))
-def d_spow(s: Scalar, k: i64):
+@differential.law(lambda v: sD(spow(tr(v.X.T @ v.X), 3)), lambda v: sD(spow(tr(v.X.T @ v.X), -1)))
+def d_pow(s: Scalar, k: i64):
     """d(sᵏ) = k sᵏ⁻¹ ds"""
     yield rewrite(sD(spow(s, k))).to(
         slin(MultiSet(ST(BigRat(k, 1), sprod(MultiSet(spow(s, k - 1), sD(s)))))), sdep(s) == i64(1)

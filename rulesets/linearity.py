@@ -71,7 +71,7 @@ p, q = var("p", BigRat), var("q", BigRat)
 n = var("n", i64)
 
 
-@linearity.law(lambda v: (v.X - v.X) + v.A, lambda v: (tr(v.X) - tr(v.X)) + v.lam)
+@linearity.law(lambda v: v.sum((0, v.X), (1, v.A)), lambda v: v.sum((0, v.lam), (1, v.mu)))
 def sum_drop_zero():
     """A + 0 = A: zero terms (from q = 0 or dropped differentials) leave the sum."""
     for k in SUMS:
@@ -87,7 +87,7 @@ def sum_drop_zero():
     yield rewrite(slin(MultiSet(ST.zero())), subsume=True).to(slin(MultiSet[ST]()))
 
 
-@linearity.law(lambda v: v.A + v.A + v.B, lambda v: v.lam + v.lam)
+@linearity.law(lambda v: v.sum((1, v.A), (1, v.A), (1, v.Y)), lambda v: v.sum((1, v.lam), (1, v.lam)))
 def sum_repeated_term():
     """qA + qA + ... (n times) = (nq) A"""
     for k in SUMS:
@@ -100,7 +100,7 @@ def sum_repeated_term():
         )
 
 
-@linearity.law(lambda v: v.A + 2 * v.A, lambda v: 3 * v.lam - v.lam)
+@linearity.law(lambda v: v.sum((1, v.A), (2, v.A)), lambda v: v.sum((3, v.lam), (-1, v.lam)))
 def sum_like_terms():
     """pA + qA = (p + q) A"""
     for k in SUMS:
@@ -115,7 +115,11 @@ def sum_like_terms():
         ).then(union(s).with_(k.total(xs.remove(t).remove(u).insert(k.term(p + q, a)))), subsume(k.total(xs)))
 
 
-@linearity.law(lambda v: v.A + 2 * (v.B - v.C), lambda v: v.lam + 2 * (v.mu - v.lam))
+@linearity.law(
+    lambda v: v.sum((1, v.A), (2, v.sum((1, v.Y), (-1, v.X)))),
+    lambda v: v.sum((1, v.lam), (2, v.sum((1, v.mu), (-1, v.lam)))),
+    lambda v: v.sum((1, v.A), (3, v.sum((2, v.Y),))),
+)
 def sum_flatten():
     """A + q(B + C) = A + qB + qC: a sum inside a sum joins it."""
     # Inside a differential (the sum holds dX) the nested form is only a step: it is subsumed,
@@ -133,18 +137,12 @@ def sum_flatten():
         yield rule(*nested, ys.length() == i64(1), u == ys.pick(), eq(u).to(k.term(r, a)), ne(r).to(ONE)).then(
             union(s).with_(flat), subsume(k.total(xs))
         )
-
-
-@linearity.law(lambda v: v.A + 2 * (v.B - v.C), lambda v: v.lam + 2 * (v.mu - v.lam))
-def term_scale():
-    """q (pA) = (qp) A, the helper that scales every term of a sum."""
-    for k in SUMS:
-        s, a, b, xs, ys, t, u = k.vars()
+        # the helper that scales each inner term by q
         yield rewrite(k.scale(q, k.term(p, a)), subsume=True).to(k.term(p * q, a))
         yield rewrite(k.scale(q, k.term.zero()), subsume=True).to(k.term.zero())
 
 
-@linearity.law(lambda v: 1 * v.A, lambda v: 1 * v.lam)
+@linearity.law(lambda v: v.sum((1, v.A)), lambda v: v.sum((1, v.lam)))
 def sum_single_unit():
     """A sum of the single term 1·A is A."""
     for k in SUMS:
@@ -155,7 +153,7 @@ def sum_single_unit():
         )
 
 
-@linearity.law(lambda v: 2 * v.A + 2 * v.B - v.C, lambda v: -3 * v.lam - 3 * v.mu)
+@linearity.law(lambda v: v.sum((2, v.A), (2, v.Y), (-1, v.X)), lambda v: v.sum((-3, v.lam), (-3, v.mu)))
 def sum_factor_coefficient():
     """qA + qB = q(A + B) for q ≠ ±1, in sums without dX.
 
@@ -191,7 +189,7 @@ def smul_smul(s: Scalar, r: Scalar, a: Mat):
     yield rewrite(smul(s, smul(r, a))).to(smul(sprod(MultiSet(s, r)), a))
 
 
-@linearity.law(lambda v: smul(2 * v.lam, v.A))
+@linearity.law(lambda v: smul(v.sum((2, v.lam)), v.A))
 def smul_rational_out(s: Scalar, a: Mat):
     """(q s) A = q (s A): the rational coefficient stands outermost."""
     yield rewrite(smul(slin(MultiSet(ST(q, s))), a)).to(lin(MultiSet(MT(q, smul(s, a)))))
@@ -203,7 +201,7 @@ def smul_one(a: Mat):
     yield rewrite(smul(Scalar.one(), a), subsume=True).to(a)
 
 
-@linearity.law(lambda v: smul(v.lam, v.A) - 2 * smul(v.lam, v.B))
+@linearity.law(lambda v: v.sum((1, smul(v.lam, v.A)), (-2, smul(v.lam, v.Y))))
 def smul_factor(x: Mat, s: Scalar, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, u: MT):
     """p sA + q sB = s (pA + qB): a common scalar factor out of a sum (without dX)."""
     yield rule(
@@ -229,7 +227,7 @@ def smul_matmul_out(s: Scalar, a: Mat, b: Mat):
     yield rewrite(a @ smul(s, b), subsume=True).to(smul(s, a @ b))
 
 
-@linearity.law(lambda v: (2 * v.A) @ v.B, lambda v: v.A @ (-v.B))
+@linearity.law(lambda v: v.sum((2, v.A)) @ v.B, lambda v: v.A @ v.sum((-1, v.B)))
 def coefficient_matmul_out(a: Mat, b: Mat):
     """(qA) B = q (AB) = A (qB): rational coefficients commute with products; pulled outward."""
     # Subsumed: the same size either way, and the outermost coefficient breaks the tie.

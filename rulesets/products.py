@@ -25,7 +25,7 @@ def matmul_assoc(a: Mat, b: Mat, c: Mat):
     yield birewrite((a @ b) @ c).to(a @ (b @ c))
 
 
-@products.law(lambda v: v.A.T @ D(v.X + v.A))
+@products.law(lambda v: v.A.T @ v.sum((1, v.dX), (1, v.A)))
 def distribute_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     """A (Σ qᵢBᵢ) = Σ qᵢ ABᵢ, where the sum holds dX."""
     yield rule(eq(x).to(a @ lin(xs)), hasd(lin(xs)) == i64(1)).then(
@@ -35,7 +35,7 @@ def distribute_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     yield rewrite(mt_lmul(a, MT.zero()), subsume=True).to(MT.zero())
 
 
-@products.law(lambda v: D(v.X + v.A) @ v.B)
+@products.law(lambda v: v.sum((1, v.dX), (-1, v.A)) @ v.B)
 def distribute_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     """(Σ qᵢAᵢ) B = Σ qᵢ AᵢB, where the sum holds dX."""
     yield rule(eq(x).to(lin(xs) @ b), hasd(lin(xs)) == i64(1)).then(
@@ -45,7 +45,7 @@ def distribute_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     yield rewrite(mt_rmul(b, MT.zero()), subsume=True).to(MT.zero())
 
 
-@products.law(lambda v: v.A @ v.B - 2 * (v.A @ v.C.T))
+@products.law(lambda v: v.sum((1, v.A @ v.B), (-2, v.A @ (v.N @ v.B))))
 def factor_left(x: Mat, a: Mat, b: Mat, c: Mat, xs: MultiSet[MT], t: MT, u: MT):
     """pAB + qAC = A(pB + qC), in sums without dX."""
     yield rule(
@@ -59,7 +59,7 @@ def factor_left(x: Mat, a: Mat, b: Mat, c: Mat, xs: MultiSet[MT], t: MT, u: MT):
     ).then(union(x).with_(lin(xs.remove(t).remove(u).insert(MT(ONE, a @ lin(MultiSet(MT(p, b), MT(q, c))))))))
 
 
-@products.law(lambda v: v.B.T @ v.A.T + v.C @ v.A.T)
+@products.law(lambda v: v.sum((1, v.B.T @ v.A.T), (1, (v.N @ v.B).T @ v.A.T)))
 def factor_right(x: Mat, a: Mat, b: Mat, c: Mat, xs: MultiSet[MT], t: MT, u: MT):
     """pBA + qCA = (pB + qC)A, in sums without dX."""
     yield rule(

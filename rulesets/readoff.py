@@ -14,7 +14,7 @@ from rulesets._law import Family
 readoff = Family("readoff")
 
 
-@readoff.law(lambda v: grad(tr(v.A @ v.dX) - 2 * tr(v.dX.T @ v.B.T)))
+@readoff.law(lambda v: grad(v.sum((1, tr(v.A.T @ v.dX)), (-2, tr(v.A @ v.dX.T)))))
 def grad_sum(xs: MultiSet[ST], q: BigRat, s: Scalar):
     """grad(Σ qᵢsᵢ) = Σ qᵢ grad(sᵢ); a term free of dX contributes nothing."""
     yield rewrite(grad(slin(xs))).to(lin(xs.map(st_grad)))
@@ -23,7 +23,7 @@ def grad_sum(xs: MultiSet[ST], q: BigRat, s: Scalar):
     yield rewrite(st_grad(ST.zero()), subsume=True).to(MT.zero())
 
 
-@readoff.law(lambda v: grad(v.lam * tr(v.A @ v.dX)))
+@readoff.law(lambda v: grad(v.prod(v.lam, tr(v.A.T @ v.dX))))
 def grad_product(x: Mat, xs: MultiSet[Scalar], f: Scalar, g: Scalar, i: i64, flags: MultiSet[i64]):
     """grad(c s) = c grad(s) for the one factor s that holds dX."""
     yield rule(
@@ -50,7 +50,7 @@ def grad_trace_transposed(a: Mat, n: String):
     yield rewrite(grad(tr(a @ Mat.dvar(n).T))).to(a)
 
 
-@readoff.law(lambda v: grad(tr(v.dS)))
+@readoff.law((lambda v: grad(tr(v.dQ)), "Q"))
 def grad_trace_bare(x: Mat, n: String, d: Dim):
     """grad tr(dX) = I"""
     yield rule(eq(x).to(grad(tr(Mat.dvar(n)))), rows(Mat.dvar(n)) == d).then(union(x).with_(Mat.eye(d)))

@@ -14,13 +14,13 @@ from rulesets._law import Family
 trace = Family("trace")
 
 
-@trace.law(lambda v: tr(v.B.T @ v.A.T))
+@trace.law(lambda v: tr((v.A @ v.B @ v.C).T))
 def tr_transpose(a: Mat):
     """tr(Aᵀ) = tr(A)"""
     yield rewrite(tr(a.T)).to(tr(a))
 
 
-@trace.law(lambda v: tr(v.A.T @ D(v.X) + v.A.T @ v.X))
+@trace.law(lambda v: tr(v.sum((1, v.A.T @ v.dX), (2, v.A.T @ v.X))))
 def tr_lin(s: Scalar, xs: MultiSet[MT], q: BigRat, a: Mat):
     """tr(Σ qᵢAᵢ) = Σ qᵢ tr(Aᵢ), where the sum holds dX."""
     yield rule(eq(s).to(tr(lin(xs))), hasd(lin(xs)) == i64(1)).then(union(s).with_(slin(xs.map(mt_tr))))
@@ -34,13 +34,13 @@ def tr_smul(s: Scalar, a: Mat):
     yield rewrite(tr(smul(s, a)), subsume=True).to(sprod(MultiSet(s, tr(a))))  # same size; coefficient outermost
 
 
-@trace.law(lambda v: tr(D(v.X) @ v.A.T), lambda v: tr((v.A.T @ D(v.X)) @ v.B))
+@trace.law(lambda v: tr(v.dX @ v.A.T), lambda v: tr((v.A.T @ v.dX) @ v.N))
 def tr_cyclic(a: Mat, b: Mat):
     """tr(AB) = tr(BA), applied where A holds dX (moving dX to the right end)."""
     yield rewrite(tr(a @ b)).to(tr(b @ a), hasd(a) == i64(1))
 
 
-@trace.law(lambda v: norm(v.A) ** 2)
+@trace.law(lambda v: spow(norm(v.A), 2))
 def norm_squared(a: Mat):
     """‖A‖² = tr(AᵀA)"""
     yield rewrite(spow(norm(a), 2)).to(tr(a.T @ a))

@@ -26,7 +26,7 @@ def t_matmul(a: Mat, b: Mat):
     yield birewrite((a @ b).T).to(b.T @ a.T)
 
 
-@transpose.law(lambda v: (v.A - 2 * v.X).T)
+@transpose.law(lambda v: v.sum((1, v.A), (-2, v.X)).T, lambda v: v.sum((3, v.A)).T)
 def t_lin(xs: MultiSet[MT], q: BigRat, a: Mat):
     """(Σ qᵢAᵢ)ᵀ = Σ qᵢAᵢᵀ"""
     yield rewrite(lin(xs).T).to(lin(xs.map(mt_T)))
@@ -48,7 +48,7 @@ def t_symmetric(a: Mat):
     yield rewrite(a.T).to(a, is_sym(a) == i64(1))
 
 
-@transpose.law(lambda v: Mat.eye(Dim.named("n")).T)
+@transpose.law(lambda v: Mat.eye(Dim.named("n")).T, lambda v: Mat.zeros(Dim.named("m"), Dim.named("n")).T)
 def t_identity(d: Dim, e: Dim):
     """Iᵀ = I, 0ᵀ = 0"""
     yield rewrite(Mat.eye(d).T).to(Mat.eye(d))

@@ -1,0 +1,83 @@
+"""The result object: text, LaTeX, numpy function, verification, stats, limits."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from egraph_mc import LimitError, optimize_gradient
+from egraph_mc.cli import main
+from tests.losses import REFERENCE
+
+_, LOSS, WRT, WHERE, _ = REFERENCE
+
+
+@pytest.fixture(scope="module")
+def res():
+    return optimize_gradient(LOSS, WRT, WHERE)
+
+
+def test_numpy_function_matches_finite_differences(res):
+    rng = np.random.default_rng(1)
+    m, n, k = 5, 4, 3
+    vals = dict(A=rng.standard_normal((n, k)), J=rng.standard_normal((m, n)), R=rng.standard_normal((m, n)),
+                D=np.diag(rng.standard_normal(k)), lam=0.7)
+    g = res.to_numpy()(**vals)
+    assert g.shape == (m, n)
+
+    def loss(R):
+        M = vals["A"].T @ (vals["J"] + R).T @ (vals["J"] + R) @ vals["A"] - vals["D"]
+        return 0.5 * np.sum(M**2) + vals["lam"] / 2 * np.sum(R**2)
+
+    V = rng.standard_normal((m, n))
+    h = 1e-6
+    fd = (loss(vals["R"] + h * V) - loss(vals["R"] - h * V)) / (2 * h)
+    assert np.isclose(np.sum(g * V), fd, rtol=1e-6)
+
+
+def test_vectors_may_be_one_dimensional():
+    r = optimize_gradient("norm(A @ x - b)**2", "x", "A: m x n; x: n; b: m")
+    A, x, b = np.ones((3, 2)), np.arange(2.0), np.arange(3.0)
+    g = r.to_numpy()(A=A, x=x, b=b)
+    assert g.shape == (2,)
+    assert np.allclose(g, 2 * A.T @ (A @ x - b))
+
+
+def test_latex_stats_and_verify(res):
+    assert res.latex().startswith("2 ")
+    assert r"\lambda" in res.latex()
+    assert res.stats.saturated and res.stats.iterations > 0 and res.stats.enodes > 0
+    assert set(res.stats.seconds) == {"build", "rewrite", "extract"}
+    assert res.verify(trials=2) < 1e-6
+
+
+def test_a_run_stopped_by_a_limit_warns_and_returns_the_best_gradient():
+    with pytest.warns(UserWarning, match="iterations limit"):
+        r = optimize_gradient(LOSS, WRT, WHERE, iteration_limit=30)
+    assert not r.stats.saturated and r.stats.stopped_by == "iterations"
+    assert r.verify() < 1e-6
+
+
+def test_no_gradient_before_the_limit_is_a_limit_error():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(LimitError, match="no gradient"):
+            optimize_gradient(LOSS, WRT, WHERE, iteration_limit=3)
+
+
+def test_cli(capsys):
+    assert main(["grad", "norm(X @ W - Y)**2", "--wrt", "W", "--where", "X: m x n; W: n x k; Y: m x k", "--latex",
+                 "--verify", "--stats"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "2 * X.T @ (X @ W - Y)"
+    assert out[1].startswith("2 X^\\top")
+    assert "saturated" in out[2]
+    assert "relative error" in out[3]
+
+
+def test_cli_errors_are_one_clear_message(capsys):
+    assert main(["grad", "norm(X @ W", "--wrt", "W", "--where", "X: m x n; W: n x k"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: syntax error") and "Traceback" not in err
