@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,7 +10,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from egraph_mc import term as T
-from egraph_mc.costs import apply_size_costs
 from egraph_mc.convert import from_egg
 from egraph_mc.egraph import Limits, RunStats, saturate, session
 from egraph_mc.errors import (
@@ -111,10 +111,8 @@ def optimize_gradient(
     try:
         with session() as s:
             root, stats = saturate(s, term, wrt, decls, limits)
-            import time
-
             start = time.perf_counter()
-            apply_size_costs(s.egraph)
+            s.apply_size_costs()
             expr, best = s.egraph.extract(root, include_cost=True)
             stats.seconds["extract"] = time.perf_counter() - start
     except EgraphMcError:

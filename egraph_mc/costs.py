@@ -13,7 +13,7 @@ ever set twice.
 
 from __future__ import annotations
 
-from egglog import BigInt, BigRat, EGraph, MultiSet, eq, function, i64, ne, rule, ruleset, seq, set_, set_cost
+from egglog import BigInt, BigRat, MultiSet, eq, function, i64, ne, rule, ruleset, seq, set_, set_cost
 
 from egraph_mc.lang import MT, ST, UNIT, Dim, Mat, Scalar, cols, lin, mt_in, rows, slin, spow, sprod, st_in, tr
 
@@ -86,6 +86,6 @@ def size_costs(
     yield rule(tr(a), rows(a) == Dim.one(), cols(a) == Dim.one()).then(set_cost(tr(a), 0))
 
 
-def apply_size_costs(egraph: EGraph) -> None:
-    """Price every node by its printed size (run after the rewriting has stopped)."""
-    egraph.run(seq(signs.saturate(), size_costs.saturate()))
+def size_cost_schedule():
+    """The sign analysis to completion, then the size costs (run after the rewriting has stopped)."""
+    return seq(signs.saturate(), size_costs.saturate())

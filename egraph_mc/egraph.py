@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from egglog import EGraph, run, set_, unstable_combine_rulesets
+from egglog import EGraph, bindings, run, set_, unstable_combine_rulesets
+from egglog.egraph_state import span
 
 from egraph_mc import lang
 from egraph_mc.convert import to_egg
+from egraph_mc.costs import size_cost_schedule
 from egraph_mc.parse import Declarations
 from egraph_mc.term import Term
 
@@ -44,7 +46,7 @@ class RunStats:
     def __str__(self) -> str:
         state = "saturated" if self.saturated else f"stopped by the {self.stopped_by} limit"
         phases = ", ".join(f"{k} {v:.3f}s" for k, v in self.seconds.items())
-        return f"{state} after {self.iterations} iterations, {self.enodes} e-nodes ({phases})"
+        return f"{state} after {self.iterations} iterations, {self.enodes} e-nodes, {self.eclasses} e-classes ({phases})"
 
 
 class _Template:
@@ -61,17 +63,25 @@ class _Template:
 
         combined = unstable_combine_rulesets(*(law.ruleset() for law in all_laws()), name="egraph_mc")
         self.egraph = EGraph()
-        schedule = run(combined)
+        self.step = self._compile(run(combined))
+        self.size_costs = self._compile(size_cost_schedule())
+
+    def _compile(self, schedule):
         self.egraph._add_decls(schedule)
-        self.step = self.egraph._state.run_schedule_to_egg(schedule.schedule)
+        return self.egraph._state.run_schedule_to_egg(schedule.schedule)
 
     def rewrite_once(self) -> bool:
         """One iteration of every rule; whether anything changed."""
         (out,) = self.egraph._egraph.run_program(self.step)
         return bool(out.report.updated)
 
+    def apply_size_costs(self) -> None:
+        """Price every node by its printed size (see `costs`), once the rewriting has stopped."""
+        self.egraph._egraph.run_program(self.size_costs)
+
 
 _LOCAL = threading.local()
+_SPAN = span()
 
 
 @contextmanager
@@ -89,16 +99,33 @@ def session() -> Iterator[_Template]:
     template.egraph.pop()
 
 
-# Term constructors: what counts as an e-node (analysis tables and indexes are left out).
-_ANALYSES = (
-    lang.dep, lang.sdep, lang.mtdep, lang.stdep, lang.hasd, lang.shasd, lang.mthasd, lang.sthasd,
-    lang.rows, lang.cols, lang.is_sym, lang.mt_in, lang.st_in, lang.factor_in,
-)
+# Term constructors: what counts as an e-node (analysis tables, indexes and costs are left out).
+_ANALYSES = {
+    f"egraph_mc_lang_{n}"
+    for n in ("dep", "sdep", "mtdep", "stdep", "hasd", "shasd", "mthasd", "sthasd", "rows", "cols", "is_sym",
+              "mt_in", "st_in", "factor_in", "Dim_named", "Dim_one")
+}
 
 
 def count_enodes(egraph: EGraph) -> int:
-    skip = {repr(f) for f in _ANALYSES}
-    return sum(n for fn, n in egraph.all_function_sizes() if repr(fn) not in skip)
+    """Rows of the term tables, from egglog's size report (cheap enough to call every iteration)."""
+    (out,) = egraph._egraph.run_program(bindings.PrintSize(_SPAN, None))
+    return sum(n for name, n in out.sizes if name.startswith("egraph_mc_lang_") and name not in _ANALYSES)
+
+
+_TERM_SORTS = tuple(f"egraph_mc.lang.{c}" for c in ("Mat", "Scalar", "MT", "ST"))
+
+
+def measure(egraph: EGraph) -> tuple[int, int]:
+    """(e-nodes, e-classes) of the term sorts, read off a frozen copy of the tables."""
+    frozen = egraph._egraph.freeze()
+    nodes, classes = 0, set()
+    for fn in frozen.functions.values():
+        if fn.is_let_binding or fn.output_sort not in _TERM_SORTS:
+            continue
+        nodes += len(fn.rows)
+        classes.update((fn.output_sort, row.output) for row in fn.rows)
+    return nodes, len(classes)
 
 
 def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations) -> None:
@@ -156,5 +183,6 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
                 break
         if stats.stopped_by:
             break
+    stats.enodes, stats.eclasses = measure(egraph)
     stats.seconds["rewrite"] = time.perf_counter() - start
     return root, stats
