@@ -1,6 +1,7 @@
 """egraph_mc: gradients of matrix losses, derived and simplified by equality saturation in egglog."""
 
-from egraph_mc.api import GradientResult, optimize_gradient
+from egraph_mc.api import CostTable, GradientResult, compare_costs, optimize_gradient
+from egraph_mc.models import NodeInfo
 from egraph_mc.egraph import Limits, RunStats
 from egraph_mc.errors import (
     DeclarationError,
@@ -17,6 +18,7 @@ from egraph_mc.errors import (
 )
 
 __all__ = [
+    "CostTable",
     "DeclarationError",
     "EgraphMcError",
     "ExtractionError",
@@ -25,11 +27,13 @@ __all__ = [
     "LimitError",
     "Limits",
     "NotScalarError",
+    "NodeInfo",
     "ParseError",
     "RunStats",
     "ShapeError",
     "UndeclaredSymbolError",
     "UnsupportedSyntaxError",
     "WrtError",
+    "compare_costs",
     "optimize_gradient",
 ]

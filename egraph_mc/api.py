@@ -1,16 +1,16 @@
-"""optimize_gradient(): a loss in numpy syntax in, its best gradient out."""
+"""optimize_gradient(): a loss in numpy syntax in, its best gradient out; compare_costs(): one
+saturated e-graph, every cost model's pick side by side."""
 
 from __future__ import annotations
 
-import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from egraph_mc import score
 from egraph_mc import term as T
-from egraph_mc.convert import from_egg
 from egraph_mc.egraph import Limits, RunStats, saturate, session
 from egraph_mc.errors import (
     EgraphMcError,
@@ -21,13 +21,14 @@ from egraph_mc.errors import (
     UndeclaredSymbolError,
     WrtError,
 )
-from egraph_mc.lang import NEVER, UNIT
+from egraph_mc.models import BUILTIN, CostModel, NodeInfo, Pick, extract, resolve
 from egraph_mc.parse import Declarations, parse_loss, parse_where
-from egraph_mc.render import evaluate, numpy_function, size, to_latex, to_text
+from egraph_mc.render import numpy_function, program_latex, program_text, to_latex, to_text
 from egraph_mc.term import Term
 from egraph_mc.verify import relative_error_vs_finite_differences
 
-COST_MODELS = ("size",)
+COST_MODELS = tuple(BUILTIN)
+Cost = str | Mapping[str, float] | Callable[[NodeInfo], float] | CostModel
 
 
 @dataclass
@@ -38,23 +39,28 @@ class GradientResult:
     wrt: str
     declarations: Declarations
     gradient: Term
-    cost: int
+    cost: float  # the model's score of `gradient`, recomputed from the term
     cost_model: str
     stats: RunStats
+    dims: dict[str, int] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
+    @property
+    def shares(self) -> bool:
+        """Whether the model counts shared subterms once (then the gradient prints as a program)."""
+        return self.cost_model in ("dag", "flops-dag")
+
     def __str__(self) -> str:
-        return to_text(self.gradient)
+        return program_text(self.gradient) if self.shares else to_text(self.gradient)
 
     def latex(self) -> str:
-        return to_latex(self.gradient)
+        return program_latex(self.gradient) if self.shares else to_latex(self.gradient)
 
     def to_numpy(self):
-        """A function of the symbols (keyword arrays; vectors 1-D or n x 1) giving the gradient."""
-        return numpy_function(self.gradient, self.declarations.shapes)
+        """A function of the symbols (keyword arrays; vectors 1-D or n x 1) giving the gradient.
 
-    def evaluate(self, values: Mapping[str, object]) -> np.ndarray:
-        return self.to_numpy()(**values)
+        It computes every distinct subterm once."""
+        return numpy_function(self.gradient, self.declarations.shapes)
 
     def verify(self, trials: int = 3, seed: int = 0) -> float:
         """Max relative error of tr(Gᵀ V) against central finite differences of the loss along V."""
@@ -84,12 +90,53 @@ def prepare(loss: str | Term, wrt: str, where: str | Declarations) -> tuple[Term
     return term, decls
 
 
+def _dims(decls: Declarations, dims: Mapping[str, int] | None) -> dict[str, int]:
+    given = dict(dims or {})
+    unknown = set(given) - set(decls.dims)
+    if unknown:
+        raise EgraphMcError(f"dims for undeclared dimensions: {', '.join(sorted(unknown))} (declared: {', '.join(decls.dims)})")
+    for d, v in given.items():
+        if not isinstance(v, (int, np.integer)) or v <= 0:
+            raise EgraphMcError(f"dim {d} must be a positive integer, got {v!r}")
+    return score.dim_sizes(decls.dims, given)
+
+
+def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims) -> tuple[Term, Declarations, RunStats, dict, dict]:
+    term, decls = prepare(loss, wrt, where)
+    sizes = _dims(decls, dims)
+    picks: dict[str, Pick | Exception] = {}
+    try:
+        with session() as s:
+            root, stats = saturate(s, term, wrt, decls, limits)
+            cache: dict = {}
+            for m in models:
+                try:
+                    picks[m.name] = extract(s, root, m, decls, sizes, cache)
+                except (ExtractionError, KeyError) as e:
+                    picks[m.name] = e
+    except EgraphMcError:
+        raise
+    except Exception as e:  # an egglog failure is a bug of ours: never show a Rust traceback
+        raise InternalError(f"the e-graph engine failed on this loss ({type(e).__name__}); please report it") from None
+    return term, decls, stats, picks, sizes
+
+
+def _no_gradient(stats: RunStats) -> EgraphMcError:
+    if not stats.saturated:
+        return LimitError(
+            f"no gradient was read off before the {stats.stopped_by} limit "
+            f"({stats.iterations} iterations, {stats.enodes} e-nodes); raise the limit"
+        )
+    return ExtractionError("the rules found no gradient for this loss")
+
+
 def optimize_gradient(
     loss: str | Term,
     wrt: str,
     where: str | Declarations,
-    cost: str = "size",
+    cost: Cost = "size",
     *,
+    dims: Mapping[str, int] | None = None,
     time_limit: float = Limits.seconds,
     node_limit: int = Limits.enodes,
     iteration_limit: int = Limits.iterations,
@@ -100,33 +147,105 @@ def optimize_gradient(
     wrt: the matrix or vector to differentiate with respect to.
     where: declarations, e.g. "X: m x n; W: n x k; Y: m x k; lam: scalar" (a single dim is a
         column vector; `symmetric` and `diagonal` may follow a square shape).
-    cost: the extraction cost model ("size": the fewest printed tokens).
+    cost: "size" (fewest printed tokens), "flops" (fewest operations at `dims`), "dag" (fewest
+        tokens, shared subterms written once as temporaries), "flops-dag" (fewest operations,
+        shared subterms computed once), a mapping from operation to weight such as
+        {"matmul": 10, "default": 1}, or a callable taking a `NodeInfo` and returning its cost.
+    dims: sizes of the declared dims for the FLOPs models; a dim not given counts as 100.
     Limits bound the rewriting; a run stopped by one still returns the best gradient found, with
     `stats.saturated == False` and a warning.
     """
-    if cost not in COST_MODELS:
-        raise EgraphMcError(f"unknown cost model {cost!r} (known: {', '.join(COST_MODELS)})")
-    term, decls = prepare(loss, wrt, where)
+    model = resolve(cost)
     limits = Limits(seconds=time_limit, enodes=node_limit, iterations=iteration_limit)
-    try:
-        with session() as s:
-            root, stats = saturate(s, term, wrt, decls, limits)
-            start = time.perf_counter()
-            s.apply_size_costs()
-            expr, best = s.egraph.extract(root, include_cost=True)
-            stats.seconds["extract"] = time.perf_counter() - start
-    except EgraphMcError:
-        raise
-    except Exception as e:  # an egglog failure is a bug of ours: never show a Rust traceback
-        raise InternalError(f"the e-graph engine failed on this loss ({type(e).__name__}); please report it") from None
-    if best >= NEVER:
-        if not stats.saturated:
-            raise LimitError(
-                f"no gradient was read off before the {stats.stopped_by} limit "
-                f"({stats.iterations} iterations, {stats.enodes} e-nodes); raise the limit"
-            )
-        raise ExtractionError("the rules found no gradient for this loss")
-    gradient = from_egg(expr, decls.shapes)
+    term, decls, stats, picks, sizes = _run(loss, wrt, where, limits, [model], dims)
+    pick = picks[model.name]
+    if isinstance(pick, Exception):
+        raise _no_gradient(stats) from None
+    stats.seconds["extract"] = pick.seconds
     if not stats.saturated:
         warnings.warn(f"rewriting stopped by the {stats.stopped_by} limit: {stats}", stacklevel=2)
-    return GradientResult(term, wrt, decls, gradient, size(gradient), cost, stats, {"egglog_cost": best / UNIT})
+    return GradientResult(
+        term, wrt, decls, pick.term, pick.cost, model.name, stats, sizes, {"extractor_cost": pick.extractor_cost}
+    )
+
+
+# --- comparing the cost models ---------------------------------------------------------------
+
+
+@dataclass
+class CostRow:
+    model: str
+    gradient: str
+    size: int
+    flops: int
+    dag_size: int
+    dag_flops: int
+    extract_seconds: float
+    extractor_cost: float  # the extractor's own total, to be checked against the model's score
+    term: Term = field(repr=False)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "term"}
+
+
+@dataclass
+class CostTable:
+    """One row per cost model: its pick and every score of that pick."""
+
+    rows: list[CostRow]
+    dims: dict[str, int]
+    stats: RunStats
+
+    def to_dicts(self) -> list[dict]:
+        return [r.as_dict() for r in self.rows]
+
+    def __str__(self) -> str:
+        head = ["model", "size", "flops", "size (shared)", "flops (shared)", "extract s", "gradient"]
+        body = [
+            [r.model, str(r.size), f"{r.flops:.3g}", str(r.dag_size), f"{r.dag_flops:.3g}", f"{r.extract_seconds:.3f}",
+             r.gradient.replace("\n", "; ")]
+            for r in self.rows
+        ]
+        widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head) - 1)]
+        lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)) + "  " + head[-1]]
+        lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=False)) + "  " + row[-1] for row in body]
+        dims = ", ".join(f"{k}={v}" for k, v in self.dims.items())
+        return "\n".join(lines) + f"\n(dims {dims}; {self.stats})"
+
+    def markdown(self) -> str:
+        out = ["| model | size | FLOPs | size, shared | FLOPs, shared | extraction s | gradient |", "|---|---|---|---|---|---|---|"]
+        for r in self.rows:
+            g = r.gradient.replace("\n", "; ")
+            out.append(f"| {r.model} | {r.size} | {r.flops:,} | {r.dag_size} | {r.dag_flops:,} | {r.extract_seconds:.4f} | `{g}` |")
+        return "\n".join(out)
+
+
+def compare_costs(
+    loss: str | Term,
+    wrt: str,
+    where: str | Declarations,
+    dims: Mapping[str, int] | None = None,
+    models: Iterable[Cost] = COST_MODELS,
+    *,
+    time_limit: float = Limits.seconds,
+    node_limit: int = Limits.enodes,
+    iteration_limit: int = Limits.iterations,
+) -> CostTable:
+    """Saturate once; extract under every model; score every pick under every measure."""
+    resolved = [resolve(m) for m in models]
+    limits = Limits(seconds=time_limit, enodes=node_limit, iterations=iteration_limit)
+    term, decls, stats, picks, sizes = _run(loss, wrt, where, limits, resolved, dims)
+    rows = []
+    for m in resolved:
+        pick = picks[m.name]
+        if isinstance(pick, Exception):
+            raise _no_gradient(stats) from None
+        g = pick.term
+        text = program_text(g) if m.kind in ("dag", "flops-dag") else to_text(g)
+        rows.append(
+            CostRow(m.name, text, score.size(g), score.flops(g, sizes), score.dag_size(g), score.dag_flops(g, sizes),
+                    pick.seconds, pick.extractor_cost, g)
+        )
+    if not stats.saturated:
+        warnings.warn(f"rewriting stopped by the {stats.stopped_by} limit: {stats}", stacklevel=2)
+    return CostTable(rows, sizes, stats)

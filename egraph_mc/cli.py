@@ -6,7 +6,7 @@ import argparse
 import sys
 import warnings
 
-from egraph_mc.api import COST_MODELS, optimize_gradient
+from egraph_mc.api import COST_MODELS, compare_costs, optimize_gradient
 from egraph_mc.egraph import Limits
 from egraph_mc.errors import EgraphMcError
 
@@ -28,11 +28,29 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--latex", action="store_true", help="also print the gradient as LaTeX")
     g.add_argument("--verify", action="store_true", help="check against finite differences of the loss")
     g.add_argument("--stats", action="store_true", help="print iterations, e-nodes and seconds")
-    g.add_argument("--time-limit", type=float, default=Limits.seconds, help="seconds of rewriting at most")
-    g.add_argument("--node-limit", type=int, default=Limits.enodes, help="e-nodes at most")
+    g.add_argument("--dims", type=_dims, default=None, help="dim sizes for the FLOPs models, e.g. m=2000,n=1000")
+    c = sub.add_parser("compare", help="every cost model's gradient side by side, from one saturated e-graph")
+    c.add_argument("loss")
+    c.add_argument("--wrt", required=True)
+    c.add_argument("--where", required=True)
+    c.add_argument("--dims", type=_dims, default=None, help="dim sizes, e.g. m=2000,n=1000,k=20 (others: 100)")
+    c.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    for q in (g, c):
+        q.add_argument("--time-limit", type=float, default=Limits.seconds, help="seconds of rewriting at most")
+        q.add_argument("--node-limit", type=int, default=Limits.enodes, help="e-nodes at most")
     d = sub.add_parser("demo", help="the reference example")
     d.add_argument("--latex", action="store_true")
     return p
+
+
+def _dims(text: str) -> dict[str, int]:
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, eq, value = part.partition("=")
+        if not eq or not name.strip().isidentifier() or not value.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"expected name=size pairs like m=2000,n=1000; got {part!r}")
+        out[name.strip()] = int(value)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,14 +59,21 @@ def main(argv: list[str] | None = None) -> int:
         loss, wrt, where = REFERENCE
         print(f"L = {loss}\n  where {where}\n\ngrad_{wrt} L =")
         args = argparse.Namespace(
-            loss=loss, wrt=wrt, where=where, cost="size", latex=args.latex, verify=True, stats=True,
-            time_limit=Limits.seconds, node_limit=Limits.enodes,
+            command="grad", loss=loss, wrt=wrt, where=where, cost="size", dims=None, latex=args.latex, verify=True,
+            stats=True, time_limit=Limits.seconds, node_limit=Limits.enodes,
         )
     try:
+        if args.command == "compare":
+            table = compare_costs(
+                args.loss, args.wrt, args.where, args.dims, time_limit=args.time_limit, node_limit=args.node_limit
+            )
+            print(table.markdown() if args.markdown else table)
+            return 0
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = optimize_gradient(
-                args.loss, args.wrt, args.where, args.cost, time_limit=args.time_limit, node_limit=args.node_limit
+                args.loss, args.wrt, args.where, args.cost, dims=args.dims,
+                time_limit=args.time_limit, node_limit=args.node_limit,
             )
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
@@ -56,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.latex:
             print(res.latex())
         if args.stats:
-            print(f"size {res.cost}; {res.stats}")
+            print(f"{res.cost_model} {res.cost:g}; {res.stats}")
         if args.verify:
             print(f"max relative error vs finite differences: {res.verify():.1e}")
     except EgraphMcError as e:

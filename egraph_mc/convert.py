@@ -63,8 +63,11 @@ def _sample_refs() -> dict[object, str]:
 _REFS: dict[object, str] | None = None
 
 
-def from_egg(expr, shapes: Mapping[str, T.Shape | None]) -> Term:
-    """Decode an extracted egglog term into a normalized `Term` (declared shapes give the leaves')."""
+def from_egg(expr, shapes: Mapping[str, T.Shape | None], normalize: bool = True) -> Term:
+    """Decode an extracted egglog term into a `Term` (declared shapes give the leaves').
+
+    normalize: build with the normalizing constructors (coefficients outermost, like terms merged:
+    the printed form that parses back); False keeps the extracted structure exactly (FLOPs)."""
     global _REFS
     if _REFS is None:
         _REFS = _sample_refs()
@@ -87,36 +90,53 @@ def from_egg(expr, shapes: Mapping[str, T.Shape | None]) -> Term:
         num, den = get_callable_args(e)
         return Fraction(integer(num), integer(den))
 
+    def build(op: str, args: tuple, attr=None) -> Term:
+        if normalize:
+            return {
+                "matmul": lambda: T.matmul(*args),
+                "transpose": lambda: T.transpose(*args),
+                "scale": lambda: T.multiply(*args),
+                "trace": lambda: T.trace(*args),
+                "norm": lambda: T.norm(*args),
+                "pow": lambda: T.power(args[0], attr),
+                "sum": lambda: T.msum(args, args[0][1].shape),
+                "ssum": lambda: T.ssum(args),
+            }[op]()
+        return T.node(op, args, attr)
+
     decoders: dict[str, Callable] = {
         "var": lambda a: T.var(get_literal_value(a[0]), shapes[get_literal_value(a[0])]),
         "svar": lambda a: T.svar(get_literal_value(a[0])),
         "one": lambda a: T.one(),
         "eye": lambda a: T.eye(dim(a[0])),
         "zeros": lambda a: T.zeros((dim(a[0]), dim(a[1]))),
-        "matmul": lambda a: T.matmul(dec(a[0]), dec(a[1])),
-        "transpose": lambda a: T.transpose(dec(a[0])),
-        "scale": lambda a: T.multiply(dec(a[0]), dec(a[1])),
-        "trace": lambda a: T.trace(dec(a[0])),
-        "norm": lambda a: T.norm(dec(a[0])),
-        "pow": lambda a: T.power(dec(a[0]), int(get_literal_value(a[1]))),
-        "sum": lambda a: _sum(a[0], T.msum),
-        "ssum": lambda a: _sum(a[0], T.ssum),
+        "matmul": lambda a: build("matmul", (dec(a[0]), dec(a[1]))),
+        "transpose": lambda a: build("transpose", (dec(a[0]),)),
+        "scale": lambda a: build("scale", (dec(a[0]), dec(a[1]))),
+        "trace": lambda a: build("trace", (dec(a[0]),)),
+        "norm": lambda a: build("norm", (dec(a[0]),)),
+        "pow": lambda a: build("pow", (dec(a[0]),), int(get_literal_value(a[1]))),
+        "sum": lambda a: _sum(a[0], "sum"),
+        "ssum": lambda a: _sum(a[0], "ssum"),
         "prod": lambda a: _product(a[0]),
     }
 
-    def _sum(ms, build) -> Term:
+    def _sum(ms, op: str) -> Term:
         pairs = []
         for el in ms.value:
             q, x = get_callable_args(el)
             pairs.append((rational(q), dec(x)))
         if not pairs:
             raise ExtractionError("the extracted gradient holds an empty sum")
-        return build(pairs, pairs[0][1].shape)
+        return build(op, tuple(pairs))
 
     def _product(ms) -> Term:
+        factors = tuple(dec(el) for el in ms.value)
+        if not normalize:
+            return T.node("prod", factors)
         out = T.one()
-        for el in ms.value:
-            out = T.multiply(out, dec(el))
+        for f in factors:
+            out = T.multiply(out, f)
         return out
 
     def dec(e) -> Term:

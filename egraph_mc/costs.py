@@ -1,5 +1,6 @@
-"""Cost tables set inside egglog (Rust-side extraction): the printed size, in `UNIT`s per token.
+"""Cost tables set inside egglog (Rust-side extraction): printed size, and FLOPs at given dims.
 
+Size, in `UNIT`s per token.
 Most constructors carry their printed cost as a constant (`lang.py`); the ones whose printed form
 depends on their arguments get it here, by rules run once the rewriting has stopped:
 - a term q·A of a sum prints `A`, `2 * A`, `A / 2` or `3/2 * A` (the sign joins the `+`/`-`);
@@ -9,13 +10,18 @@ depends on their arguments get it here, by rules run once the rewriting has stop
 - the trace of a 1x1 product prints bare (`(x.T @ x)`).
 Each rule sets one node's cost once; the sign analysis is run to completion first, so no cost is
 ever set twice.
+
+FLOPs, in `FLOP` units per floating-point operation plus one unit per printed token as the tie
+break: every term node gets its cost set from the shapes (`rows`/`cols`) and the dims' sizes
+(`dim_size`, seeded per extraction). An (a x b) @ (b x c) product costs 2abc, an elementwise sum or
+scaling of an a x b matrix ab per pass, a trace of n x n n, a transpose nothing.
 """
 
 from __future__ import annotations
 
-from egglog import BigInt, BigRat, MultiSet, eq, function, i64, ne, rule, ruleset, seq, set_, set_cost
+from egglog import BigInt, BigRat, MultiSet, String, eq, function, i64, ne, rule, ruleset, seq, set_, set_cost
 
-from egraph_mc.lang import MT, ST, UNIT, Dim, Mat, Scalar, cols, lin, mt_in, rows, slin, spow, sprod, st_in, tr
+from egraph_mc.lang import MT, ST, UNIT, Dim, Mat, Scalar, cols, lin, mt_in, norm, rows, slin, smul, spow, sprod, st_in, tr
 
 
 @function(merge=lambda old, new: old.max(new))
@@ -89,3 +95,65 @@ def size_costs(
 def size_cost_schedule():
     """The sign analysis to completion, then the size costs (run after the rewriting has stopped)."""
     return seq(signs.saturate(), size_costs.saturate())
+
+
+# --- FLOPs -----------------------------------------------------------------------------------
+
+FLOP = 1000  # cost units per floating-point operation; the printed tokens (1 each) break ties
+
+
+@function
+def dim_size(d: Dim) -> i64: ...
+
+
+@ruleset
+def flops_costs(
+    x: Mat,
+    a: Mat,
+    b: Mat,
+    s: Scalar,
+    f: Scalar,
+    q: BigRat,
+    n: String,
+    xs: MultiSet[MT],
+    ys: MultiSet[ST],
+    fs: MultiSet[Scalar],
+    d1: Dim,
+    d2: Dim,
+    d3: Dim,
+    i: i64,
+    j: i64,
+    k: i64,
+):
+    def shape(m, di, dj, si, sj):
+        return (rows(m) == di, cols(m) == dj, dim_size(di) == si, dim_size(dj) == sj)
+
+    yield rule(eq(x).to(a @ b), *shape(a, d1, d2, i, j), cols(b) == d3, dim_size(d3) == k).then(
+        set_cost(a @ b, 2 * i * j * k * FLOP + 1)
+    )
+    yield rule(a.T).then(set_cost(a.T, 1))
+    yield rule(eq(x).to(lin(xs)), *shape(x, d1, d2, i, j)).then(set_cost(lin(xs), (xs.length() - 1) * (i * j * FLOP + 1)))
+    # a coefficient other than ±1 is one more pass over the term
+    yield rule(MT(q, a), *shape(a, d1, d2, i, j), eq(abs(q)).to(BigRat(1, 1))).then(set_cost(MT(q, a), 0))
+    yield rule(MT(q, a), *shape(a, d1, d2, i, j), ne(abs(q)).to(BigRat(1, 1))).then(set_cost(MT(q, a), i * j * FLOP + 2))
+    yield rule(eq(x).to(smul(s, a)), *shape(a, d1, d2, i, j)).then(set_cost(smul(s, a), i * j * FLOP + 1))
+    yield rule(tr(a), rows(a) == d1, dim_size(d1) == i).then(set_cost(tr(a), i * FLOP + 1))
+    yield rule(norm(a), *shape(a, d1, d2, i, j)).then(set_cost(norm(a), 2 * i * j * FLOP + 1))
+    # scalar arithmetic: one operation each
+    yield rule(slin(ys)).then(set_cost(slin(ys), (ys.length() - 1) * (FLOP + 1)))
+    yield rule(ST(q, s), eq(abs(q)).to(BigRat(1, 1))).then(set_cost(ST(q, s), 0))
+    yield rule(ST(q, s), ne(abs(q)).to(BigRat(1, 1))).then(set_cost(ST(q, s), FLOP + 2))
+    yield rule(sprod(fs)).then(set_cost(sprod(fs), (fs.length() - 1) * (FLOP + 1)))
+    yield rule(spow(f, k)).then(set_cost(spow(f, k), FLOP + 2))
+    # leaves: their printed tokens only
+    yield rule(Mat.var(n)).then(set_cost(Mat.var(n), 1))
+    yield rule(Scalar.var(n)).then(set_cost(Scalar.var(n), 1))
+    yield rule(Mat.eye(d1)).then(set_cost(Mat.eye(d1), 1))
+    yield rule(Mat.zeros(d1, d2)).then(set_cost(Mat.zeros(d1, d2), 1))
+    yield rule(Scalar.one()).then(set_cost(Scalar.one(), 1))
+    yield rule(Dim.named(n)).then(set_cost(Dim.named(n), 1))
+    yield rule(Dim.one()).then(set_cost(Dim.one(), 1))
+
+
+def flops_cost_schedule():
+    return flops_costs.saturate()

@@ -20,7 +20,8 @@ from egglog.egraph_state import span
 
 from egraph_mc import lang
 from egraph_mc.convert import to_egg
-from egraph_mc.costs import size_cost_schedule
+from egraph_mc.extract import ROOT
+from egraph_mc.costs import flops_cost_schedule, size_cost_schedule
 from egraph_mc.parse import Declarations
 from egraph_mc.term import Term
 
@@ -65,6 +66,7 @@ class _Template:
         self.egraph = EGraph()
         self.step = self._compile(run(combined))
         self.size_costs = self._compile(size_cost_schedule())
+        self.flops_costs = self._compile(flops_cost_schedule())
 
     def _compile(self, schedule):
         self.egraph._add_decls(schedule)
@@ -78,6 +80,10 @@ class _Template:
     def apply_size_costs(self) -> None:
         """Price every node by its printed size (see `costs`), once the rewriting has stopped."""
         self.egraph._egraph.run_program(self.size_costs)
+
+    def apply_flops_costs(self) -> None:
+        """Price every node by its FLOPs at the seeded `dim_size`s (see `costs`)."""
+        self.egraph._egraph.run_program(self.flops_costs)
 
 
 _LOCAL = threading.local()
@@ -157,8 +163,7 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
     start = time.perf_counter()
     egraph = template.egraph
     seed(egraph, loss.symbols(), wrt, decls)
-    root = gradient_root(loss, wrt)
-    egraph.register(root)
+    root = egraph.let(ROOT, gradient_root(loss, wrt))
     stats.seconds["build"] = time.perf_counter() - start
     start = time.perf_counter()
     while True:

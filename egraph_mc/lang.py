@@ -18,7 +18,7 @@ from fractions import Fraction
 from egglog import BigRat, Expr, MultiSet, StringLike, function, i64, i64Like, method
 
 UNIT = 1000
-NEVER = 10**9
+NEVER = 10**18  # egglog's costs are unsigned and saturate, so sums of NEVER do not wrap
 
 
 def rat(q: int | Fraction) -> BigRat:

@@ -16,8 +16,9 @@ from egraph_mc.ops import OPS
 from egraph_mc.term import Term
 
 
-def _printer(facet: str) -> Callable[[Term], tuple[str, int]]:
-    memo: dict[Term, tuple[str, int]] = {}
+def _printer(facet: str, names: Mapping[Term, str] | None = None) -> Callable[[Term], tuple[str, int]]:
+    """A memoized printer; subterms in `names` print as those names (temporaries)."""
+    memo: dict[Term, tuple[str, int]] = {t: (n, 5) for t, n in (names or {}).items()}
 
     def show(t: Term) -> tuple[str, int]:
         if t not in memo:
@@ -59,13 +60,12 @@ def evaluate(t: Term, values: Mapping[str, object], dims: Mapping[str, int] | No
     """The value of t for the given symbol values (numpy arrays; vectors as n x 1 columns)."""
     env = dict(dims or {})
     env["__values__"] = values
-    memo: dict[int, object] = {}
+    memo: dict[Term, object] = {}  # by equality: every distinct subterm is computed once
 
     def ev(u: Term):
-        key = id(u)
-        if key not in memo:
-            memo[key] = OPS[u.op].evaluate(u, [ev(c) for c in u.children()], env)
-        return memo[key]
+        if u not in memo:
+            memo[u] = OPS[u.op].evaluate(u, [ev(c) for c in u.children()], env)
+        return memo[u]
 
     return ev(t)
 
@@ -110,3 +110,80 @@ def numpy_function(t: Term, shapes: Mapping[str, tuple[str, str] | None]) -> Cal
 
     gradient.__doc__ = f"gradient = {to_text(t)}"
     return gradient
+
+
+# --- programs: shared subterms as named temporaries ---------------------------------------------
+
+
+def shared_subterms(t: Term) -> list[Term]:
+    """Non-leaf subterms used more than once in the DAG of t, children before parents."""
+    uses: dict[Term, int] = {}
+    order: list[Term] = []
+    seen: set[Term] = set()
+
+    def visit(u: Term) -> None:
+        if u in seen:
+            return
+        seen.add(u)
+        for c in u.children():
+            uses[c] = uses.get(c, 0) + 1
+            visit(c)
+        order.append(u)
+
+    visit(t)
+    return [u for u in order if uses.get(u, 0) > 1 and u.children()]
+
+
+def program(t: Term) -> tuple[list[tuple[str, Term]], dict[Term, str]]:
+    """(temporary definitions, names): every shared subterm named t0, t1, ... in evaluation order."""
+    names: dict[Term, str] = {}
+    lines: list[tuple[str, Term]] = []
+    for u in shared_subterms(t):
+        names[u] = f"t{len(names)}"
+        lines.append((names[u], u))
+    return lines, names
+
+
+def program_text(t: Term) -> str:
+    """The gradient as a program: `t0 = ...` lines, then the gradient over the temporaries."""
+    lines, names = program(t)
+    out = []
+    for name, u in lines:
+        show = _printer("text", {k: v for k, v in names.items() if k != u})
+        out.append(f"{name} = {show(u)[0]}")
+    out.append(_printer("text", names)(t)[0])
+    return "\n".join(out)
+
+
+def program_latex(t: Term) -> str:
+    lines, names = program(t)
+    latex_names = {u: f"t_{{{n[1:]}}}" for u, n in names.items()}
+    body = _printer("latex", latex_names)(t)[0]
+    if not lines:
+        return body
+    defs = []
+    for name, u in lines:
+        show = _printer("latex", {k: v for k, v in latex_names.items() if k != u})
+        defs.append(f"{latex_names[u]} = {show(u)[0]}")
+    return body + r" \\ \text{where } " + r",\; ".join(defs)
+
+
+def program_size(text: str) -> int:
+    """Units of a program: tokens of every line, temporaries' names not counted, and every other
+    name (symbol, function, dim) counted once: a shared subterm, or a symbol, is paid once."""
+    units, names_seen = 0, set()
+    temporaries = {line.split("=", 1)[0].strip() for line in text.splitlines() if "=" in line}
+    for line in text.splitlines():
+        expr = line.split("=", 1)[1] if "=" in line else line
+        tokens = list(tokenize.generate_tokens(io.StringIO(expr.strip()).readline))
+        for i, tok in enumerate(tokens):
+            if tok.type == tokenize.NAME:
+                if i > 0 and tokens[i - 1].string == ".":
+                    continue
+                if tok.string in temporaries or tok.string in names_seen:
+                    continue
+                names_seen.add(tok.string)
+                units += 1
+            elif tok.type == tokenize.NUMBER or (tok.type == tokenize.OP and tok.string not in "(),"):
+                units += 1
+    return units

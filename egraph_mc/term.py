@@ -29,6 +29,14 @@ class Term:
     args: tuple = ()
     attr: Any = None
     shape: Shape | None = field(default=None, compare=False)
+    _hash: int = field(default=0, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # terms are hashed often (memo tables, sharing): hash once
+        object.__setattr__(self, "_hash", hash((self.op, self.args, self.attr)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def is_scalar(self) -> bool:
@@ -335,3 +343,26 @@ def power(a: Term, k: int) -> Term:
 
 def describe(t: Term) -> str:
     return "a scalar" if t.is_scalar else f"a {t.shape[0]}x{t.shape[1]} matrix"
+
+
+def node(op: str, args: tuple, attr: Any = None) -> Term:
+    """A term exactly as given (no normalization), its shape read off its children.
+
+    Extraction under a FLOPs model builds its pick with this: where a coefficient stands or how a
+    product is bracketed is what the model priced.
+    """
+    if op in ("sum", "ssum"):
+        args = tuple(sorted(args, key=lambda p: (repr(p[1]), p[0])))
+        shape = args[0][1].shape
+    elif op == "prod":
+        args = tuple(sorted(args, key=lambda k: (k.op != "svar", repr(k))))
+        shape = None
+    elif op == "matmul":
+        shape = (args[0].shape[0], args[1].shape[1])
+    elif op == "transpose":
+        shape = (args[0].shape[1], args[0].shape[0])
+    elif op == "scale":
+        shape = args[1].shape
+    else:
+        shape = None
+    return Term(op, tuple(args), attr, shape)

@@ -1,0 +1,174 @@
+"""Cost models: what "best gradient" means. One saturated e-graph, several ways to pick from it.
+
+- "size": the fewest printed tokens (egglog's extractor, Rust-side costs);
+- "flops": the fewest floating-point operations at concrete dims (egglog's extractor, Rust-side
+  costs from the shapes); it picks the matrix-chain order;
+- "dag": the fewest tokens when every distinct subterm is written once, as a temporary;
+- "flops-dag": the fewest operations when every distinct subterm is computed once;
+- user-defined: a mapping from operation to weight (`{"matmul": 10, "default": 1}`), or a callable
+  taking a `NodeInfo` and returning its cost; both additive over the printed term.
+The two sharing-aware models and the user-defined ones are extracted in Python from the serialized
+e-graph (`extract.py`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from egglog import set_
+
+from egraph_mc import extract as X
+from egraph_mc import lang, score
+from egraph_mc.convert import from_egg
+from egraph_mc.costs import FLOP, dim_size
+from egraph_mc.errors import EgraphMcError, ExtractionError
+from egraph_mc.ops import OPS
+from egraph_mc.parse import Declarations
+from egraph_mc.term import Term
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """What a user-defined cost sees of one operation of a candidate gradient."""
+
+    op: str  # a key of egraph_mc.ops.OPS: "matmul", "transpose", "sum", "scale", "trace", ...
+    shape: tuple[int, int] | None  # at the given dims; None for a scalar
+    arg_shapes: tuple[tuple[int, int] | None, ...]
+    coefficients: tuple[Fraction, ...]  # a sum's coefficients
+
+
+@dataclass(frozen=True)
+class CostModel:
+    name: str
+    kind: str  # "size", "flops" (egglog), "dag", "flops-dag" (sharing-aware), "tree" (user-defined)
+    weight: Callable[[NodeInfo], float] | None = None
+
+    def score(self, t: Term, dims: Mapping[str, int]) -> float:
+        """The model's score of a term, by a plain function of the term (not by the extractor)."""
+        match self.kind:
+            case "size":
+                return score.size(t)
+            case "flops":
+                return score.flops(t, dims)
+            case "dag":
+                return score.dag_size(t)
+            case "flops-dag":
+                return score.dag_flops(t, dims)
+        return _tree_score(t, self.weight, dims)
+
+
+BUILTIN = {name: CostModel(name, name) for name in ("size", "flops", "dag", "flops-dag")}
+
+
+def resolve(cost: str | Mapping[str, float] | Callable[[NodeInfo], float] | CostModel) -> CostModel:
+    if isinstance(cost, CostModel):
+        return cost
+    if isinstance(cost, str):
+        if cost not in BUILTIN:
+            raise EgraphMcError(f"unknown cost model {cost!r} (known: {', '.join(BUILTIN)}, or a mapping or callable)")
+        return BUILTIN[cost]
+    if isinstance(cost, Mapping):
+        unknown = set(cost) - set(OPS) - {"default"}
+        if unknown:
+            raise EgraphMcError(
+                f"unknown operations in the cost weights: {', '.join(sorted(unknown))} (known: {', '.join(OPS)}, default)"
+            )
+        weights = {k: float(v) for k, v in cost.items()}
+        default = weights.get("default", 1.0)
+        return CostModel("weights", "tree", lambda n: weights.get(n.op, default))
+    if callable(cost):
+        return CostModel(getattr(cost, "__name__", "custom"), "tree", cost)
+    raise EgraphMcError(f"cost must be a model name, a mapping of operation to weight, or a callable; got {cost!r}")
+
+
+# --- user-defined (additive) costs ---------------------------------------------------------------
+
+
+def _at(shape, dims: Mapping[str, int]):
+    if shape is None:
+        return None
+    return tuple(1 if d == "1" else int(d) if d.isdigit() else dims[d] for d in shape)
+
+
+def _info_of_node(n: X.Node, graph: X.Graph, dims: Mapping[str, int]) -> NodeInfo | None:
+    if n.op == "term":
+        return None  # a sum's coefficients are seen by the sum
+    coefs = tuple(t.coefs[0] for k in n.kids for t in graph.nodes.get(k, ())[:1]) if n.op in ("sum", "ssum") else ()
+    return NodeInfo(n.op, _at(graph.shapes.get(n.eclass), dims), tuple(_at(graph.shapes.get(k), dims) for k in n.kids),
+                    coefs)
+
+
+def _tree_score(t: Term, weight, dims: Mapping[str, int]) -> float:
+    kids = t.children()
+    info = NodeInfo(t.op, _at(t.shape, dims), tuple(_at(k.shape, dims) for k in kids),
+                    tuple(q for q, _ in t.args) if t.op in ("sum", "ssum") else ())
+    return float(weight(info)) + sum(_tree_score(k, weight, dims) for k in kids)
+
+
+# --- extraction under a model ------------------------------------------------------------------
+
+
+@dataclass
+class Pick:
+    term: Term
+    cost: float  # the model's score, recomputed from the term
+    extractor_cost: float  # what the extractor said
+    seconds: float
+
+
+def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[str, int], graph_cache: dict) -> Pick:
+    """The best gradient under `model` from the saturated e-graph of `session` (left unchanged)."""
+    start = time.perf_counter()
+    egraph = session.egraph
+    if model.kind in ("size", "flops"):
+        egraph.push()
+        try:
+            if model.kind == "size":
+                session.apply_size_costs()
+            else:
+                egraph.register(*_dim_facts(decls, dims))
+                session.apply_flops_costs()
+            expr, best = egraph.extract(root, include_cost=True)
+        finally:
+            egraph.pop()
+        if best >= lang.NEVER:
+            raise ExtractionError("no gradient was read off")
+        term = from_egg(expr, decls.shapes, normalize=model.kind == "size")
+        unit = lang.UNIT if model.kind == "size" else FLOP
+        return Pick(term, model.score(term, dims), best // unit, time.perf_counter() - start)
+    if "graph" not in graph_cache:
+        graph_cache["graph"] = X.Graph.of(egraph)
+    graph = graph_cache["graph"]
+    root_class = graph.root
+    if model.kind in ("dag", "flops-dag"):
+        # seeds: the best trees under both measures (sharing can only make them cheaper)
+        def by_size(n):
+            return X.size_units(n, graph)
+
+        def by_flops(n):
+            return X.flops(n, graph, dims)
+
+        own = by_size if model.kind == "dag" else by_flops
+        seeds = [X.tree_extract(graph, root_class, f)[0] for f in (by_size, by_flops)]
+        choice, cost = X.best_dag(graph, root_class, own, seeds)
+    else:
+        choice, cost = X.tree_extract(
+            graph, root_class, lambda n: 0.0 if n.op == "term" else model.weight(_info_of_node(n, graph, dims))
+        )
+    term = X.to_term(graph, choice, root_class, decls.shapes)
+    return Pick(term, model.score(term, dims), cost, time.perf_counter() - start)
+
+
+def _dim_facts(decls: Declarations, dims: Mapping[str, int]):
+    facts = [set_(dim_size(lang.Dim.one())).to(1)]
+    for d in decls.dims:
+        facts.append(set_(dim_size(lang.Dim.named(d))).to(int(dims[d])))
+    for s in decls.symbols.values():
+        for d in s.shape or ():
+            if d.isdigit():
+                facts.append(set_(dim_size(lang.Dim.named(d))).to(int(d)))
+    return facts
+
