@@ -86,7 +86,7 @@ def size_costs(
             flags.length() == elements.length(),
             flags.not_contains(i64(1)),
         ).then(set_cost(total, elements.length() * UNIT))
-    yield rule(sprod(fs)).then(set_cost(sprod(fs), (fs.length() - 1) * UNIT))
+    yield rule(sprod(fs), fs.length() > i64(0)).then(set_cost(sprod(fs), (fs.length() - 1) * UNIT))
     yield rule(spow(f, k), ne(k).to(i64(-1))).then(set_cost(spow(f, k), 2 * UNIT))
     yield rule(spow(f, k), eq(k).to(i64(-1))).then(set_cost(spow(f, k), 0))
     yield rule(tr(a), rows(a) == Dim.one(), cols(a) == Dim.one()).then(set_cost(tr(a), 0))
@@ -132,7 +132,9 @@ def flops_costs(
         set_cost(a @ b, 2 * i * j * k * FLOP + 1)
     )
     yield rule(a.T).then(set_cost(a.T, 1))
-    yield rule(eq(x).to(lin(xs)), *shape(x, d1, d2, i, j)).then(set_cost(lin(xs), (xs.length() - 1) * (i * j * FLOP + 1)))
+    yield rule(eq(x).to(lin(xs)), xs.length() > i64(0), *shape(x, d1, d2, i, j)).then(
+        set_cost(lin(xs), (xs.length() - 1) * (i * j * FLOP + 1))
+    )
     # a coefficient other than ±1 is one more pass over the term
     yield rule(MT(q, a), *shape(a, d1, d2, i, j), eq(abs(q)).to(BigRat(1, 1))).then(set_cost(MT(q, a), 0))
     yield rule(MT(q, a), *shape(a, d1, d2, i, j), ne(abs(q)).to(BigRat(1, 1))).then(set_cost(MT(q, a), i * j * FLOP + 2))
@@ -140,10 +142,10 @@ def flops_costs(
     yield rule(tr(a), rows(a) == d1, dim_size(d1) == i).then(set_cost(tr(a), i * FLOP + 1))
     yield rule(norm(a), *shape(a, d1, d2, i, j)).then(set_cost(norm(a), 2 * i * j * FLOP + 1))
     # scalar arithmetic: one operation each
-    yield rule(slin(ys)).then(set_cost(slin(ys), (ys.length() - 1) * (FLOP + 1)))
+    yield rule(slin(ys), ys.length() > i64(0)).then(set_cost(slin(ys), (ys.length() - 1) * (FLOP + 1)))
     yield rule(ST(q, s), eq(abs(q)).to(BigRat(1, 1))).then(set_cost(ST(q, s), 0))
     yield rule(ST(q, s), ne(abs(q)).to(BigRat(1, 1))).then(set_cost(ST(q, s), FLOP + 2))
-    yield rule(sprod(fs)).then(set_cost(sprod(fs), (fs.length() - 1) * (FLOP + 1)))
+    yield rule(sprod(fs), fs.length() > i64(0)).then(set_cost(sprod(fs), (fs.length() - 1) * (FLOP + 1)))
     yield rule(spow(f, k)).then(set_cost(spow(f, k), FLOP + 2))
     # leaves: their printed tokens only
     yield rule(Mat.var(n)).then(set_cost(Mat.var(n), 1))

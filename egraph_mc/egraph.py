@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from egglog import EGraph, bindings, run, set_, unstable_combine_rulesets
+from egglog import EGraph, MultiSet, bindings, run, set_, unstable_combine_rulesets
 from egglog.egraph_state import span
 
 from egraph_mc import lang
@@ -135,8 +135,12 @@ def measure(egraph: EGraph) -> tuple[int, int]:
 
 
 def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations) -> None:
-    """Facts the analyses start from: shapes, dependence on `wrt`, symmetry of the named leaves."""
-    facts = []
+    """Facts the analyses start from: shapes, dependence on `wrt`, symmetry of the named leaves.
+
+    The constants that rules name in their queries are registered too (the scalars 1 and 0, the
+    zero term): "s is not 1", "the sum holds no zero term" only match where the constant exists.
+    """
+    facts = [lang.Scalar.one(), lang.slin(MultiSet[lang.ST]()), lang.MT.zero(), lang.ST.zero()]
     for name in sorted(names):
         sym = decls.symbols[name]
         if sym.shape is None:

@@ -45,6 +45,7 @@ class Graph:
     nodes: dict[str, list[Node]] = field(default_factory=dict)  # e-class -> its extractable nodes
     shapes: dict[str, T.Shape | None] = field(default_factory=dict)  # e-class -> shape (None: scalar)
     root: str | None = None  # the e-class of the gradient (the `gradient_root` binding)
+    scalar_classes: set[str] = field(default_factory=set)
 
     def signs(self, node: Node) -> list[Fraction]:
         """The coefficients a sum's terms may carry (any member of each term's class)."""
@@ -85,10 +86,13 @@ class Graph:
             if node is not None:
                 graph.nodes.setdefault(n["eclass"], []).append(node)
         for c, d in data["class_data"].items():
-            if d.get("type", "").endswith((".Mat", ".Scalar", ".MT", ".ST")):
+            sort = d.get("type", "")
+            if sort.endswith((".Mat", ".Scalar", ".MT", ".ST")):
                 graph.shapes[c] = (rows[c], cols[c]) if c in rows and c in cols else None
+            if sort.endswith((".Scalar", ".ST")):
+                graph.scalar_classes.add(c)
         for c, ns in graph.nodes.items():  # a matrix term has the shape of what it scales
-            if ns[0].op == "term" and ns[0].kids[0] in graph.shapes:
+            if ns[0].op == "term" and graph.shapes.get(ns[0].kids[0]) is not None:
                 graph.shapes[c] = graph.shapes[ns[0].kids[0]]
         return graph
 
@@ -171,10 +175,14 @@ def flops(node: Node, graph: Graph, dims: dict[str, int]) -> int:
     def size(d: str) -> int:
         return 1 if d == "1" else int(d) if d.isdigit() else dims[d]
 
-    def elems(c: str) -> int:
+    def elems(c: str) -> float:
         s = graph.shapes.get(c)
-        return 1 if s is None else size(s[0]) * size(s[1])
+        if s is None:
+            return 1 if c in graph.scalar_classes else math.inf
+        return size(s[0]) * size(s[1])
 
+    if any(graph.shapes.get(k) is None for k in node.kids if node.op in ("matmul", "trace", "norm")):
+        return math.inf  # an operand whose shape the analysis never reached: not extractable here
     match node.op:
         case "matmul":
             (r, k), (_, c) = graph.shapes[node.kids[0]], graph.shapes[node.kids[1]]
@@ -289,18 +297,21 @@ def _topological(choice: dict[str, Node], root: str) -> list[str] | None:
     return order
 
 
-def best_dag(graph: Graph, root: str, cost: NodeCost, seeds: list[dict[str, Node]], seconds: float = 1.0):
-    """Sharing-aware extraction: greedy DAG and the given seeds, then local search on the best.
+def best_dag(graph: Graph, root: str, cost: NodeCost, measures: list[NodeCost], seconds: float = 1.0):
+    """Sharing-aware extraction: starts from the best tree and the greedy DAG under each measure,
+    then local search from the cheapest start under `cost`.
 
     The local search switches one e-class's node at a time and keeps a switch whenever the DAG it
     reaches is cheaper, until no switch helps or the time is spent. Not exact, never worse than
     its starting points.
     """
-    candidates = list(seeds)
-    try:
-        candidates.append(dag_extract(graph, root, cost)[0])
-    except KeyError:
-        pass
+    candidates = []
+    for measure in measures:
+        for extractor in (tree_extract, dag_extract):
+            try:
+                candidates.append(extractor(graph, root, measure)[0])
+            except KeyError:
+                pass
     base: dict[str, Node] = {}
     for cand in reversed(candidates):  # every class gets some choice, the seeds' first
         base.update(cand)

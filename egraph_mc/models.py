@@ -144,7 +144,7 @@ def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[
     graph = graph_cache["graph"]
     root_class = graph.root
     if model.kind in ("dag", "flops-dag"):
-        # seeds: the best trees under both measures (sharing can only make them cheaper)
+        # starts: trees and greedy DAGs under both measures (what is small often shares well)
         def by_size(n):
             return X.size_units(n, graph)
 
@@ -152,8 +152,7 @@ def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[
             return X.flops(n, graph, dims)
 
         own = by_size if model.kind == "dag" else by_flops
-        seeds = [X.tree_extract(graph, root_class, f)[0] for f in (by_size, by_flops)]
-        choice, cost = X.best_dag(graph, root_class, own, seeds)
+        choice, cost = X.best_dag(graph, root_class, own, [by_size, by_flops])
     else:
         choice, cost = X.tree_extract(
             graph, root_class, lambda n: 0.0 if n.op == "term" else model.weight(_info_of_node(n, graph, dims))

@@ -123,6 +123,7 @@ def dep_propagate():
     yield rule(eq(x).to(Mat.eye(d))).then(set_(dep(x)).to(0))
     yield rule(eq(x).to(Mat.zeros(d, e))).then(set_(dep(x)).to(0))
     yield rule(eq(y).to(Scalar.one())).then(set_(sdep(y)).to(0))
+    yield rule(eq(y).to(slin(MultiSet[ST]()))).then(set_(sdep(y)).to(0))  # the scalar 0 (no terms to read)
 
 
 @analysis.law(lambda v: v.prod(v.lam, tr(v.sum((1, v.A.T @ v.dX), (1, D(v.X).T @ v.A)))))
@@ -139,6 +140,7 @@ def hasd_propagate():
     yield rule(eq(x).to(Mat.zeros(d, e))).then(set_(hasd(x)).to(0))
     yield rule(eq(y).to(Scalar.var(n))).then(set_(shasd(y)).to(0))
     yield rule(eq(y).to(Scalar.one())).then(set_(shasd(y)).to(0))
+    yield rule(eq(y).to(slin(MultiSet[ST]()))).then(set_(shasd(y)).to(0))
 
 
 # --- shapes --------------------------------------------------------------------------------

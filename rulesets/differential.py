@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from egglog import BigRat, MultiSet, String, i64, rewrite
+from egglog import BigRat, MultiSet, String, i64, ne, rewrite
 
 from egraph_mc.lang import (
     MT,
@@ -64,9 +64,11 @@ def d_transpose(a: Mat):
 @differential.law(lambda v: D(smul(tr(v.X.T @ v.X), v.X)), lambda v: D(smul(v.lam, v.X)))
 def d_scale(s: Scalar, a: Mat):
     """d(s A) = ds A + s dA, keeping only the factors that may depend on the variable."""
-    yield rewrite(D(smul(s, a))).to(_pair(smul(sD(s), a), smul(s, D(a))), sdep(s) == i64(1), dep(a) == i64(1))
-    yield rewrite(D(smul(s, a))).to(smul(s, D(a)), sdep(s) == i64(0), dep(a) == i64(1))
-    yield rewrite(D(smul(s, a))).to(smul(sD(s), a), sdep(s) == i64(1), dep(a) == i64(0))
+    # (1·A is A itself: differentiating that member would only make zero terms)
+    one = ne(s).to(Scalar.one())
+    yield rewrite(D(smul(s, a))).to(_pair(smul(sD(s), a), smul(s, D(a))), sdep(s) == i64(1), dep(a) == i64(1), one)
+    yield rewrite(D(smul(s, a))).to(smul(s, D(a)), sdep(s) == i64(0), dep(a) == i64(1), one)
+    yield rewrite(D(smul(s, a))).to(smul(sD(s), a), sdep(s) == i64(1), dep(a) == i64(0), one)
 
 
 @differential.law(lambda v: D(v.sum((1, v.X), (2, v.Y), (-1, v.Y))))

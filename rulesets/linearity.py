@@ -11,7 +11,7 @@ from functools import partial
 from dataclasses import dataclass
 from typing import Any
 
-from egglog import BigInt, BigRat, MultiSet, eq, i64, ne, rewrite, rule, subsume, union, var
+from egglog import BigInt, BigRat, MultiSet, eq, function, i64, ne, rewrite, rule, set_, subsume, union, var
 
 from egraph_mc.lang import (
     MT,
@@ -20,6 +20,7 @@ from egraph_mc.lang import (
     Mat,
     Scalar,
     cols,
+    spow,
     hasd,
     lin,
     mt_in,
@@ -63,6 +64,15 @@ class _SumSort:
         )
 
 
+@function(merge=lambda old, new: old.min(new))
+def mt_magnitude(t: MT) -> BigRat:
+    """|q| of a term q·A (of one of its members)."""
+
+
+@function(merge=lambda old, new: old.min(new))
+def st_magnitude(t: ST) -> BigRat: ...
+
+
 SUMS = (
     _SumSort(Mat, MT, lin, mt_in, mt_scale, hasd),
     _SumSort(Scalar, ST, slin, st_in, st_scale, shasd),
@@ -71,20 +81,32 @@ p, q = var("p", BigRat), var("q", BigRat)
 n = var("n", i64)
 
 
+def _no_zero(k: _SumSort, s, xs):
+    """The fact s = total(xs) for a sum with no zero term left."""
+    return eq(s).to(k.total(xs)), xs.not_contains(k.term.zero())
+
+
 @linearity.law(lambda v: v.sum((0, v.X), (1, v.A)), lambda v: v.sum((0, v.lam), (1, v.mu)))
 def sum_drop_zero():
     """A + 0 = A: zero terms (from q = 0 or dropped differentials) leave the sum."""
     for k in SUMS:
         s, a, b, xs, ys, t, u = k.vars()
         zero = k.term.zero()
-        yield rule(eq(s).to(k.total(xs)), xs.contains(zero), xs.length() > i64(1)).then(
-            union(s).with_(k.total(xs.remove(zero))), subsume(k.total(xs))
+        # all zeros at once; the other sum laws skip sums that still hold one (`_no_zero`), or
+        # they would make a copy of the sum for every count of zeros
+        yield rule(eq(s).to(k.total(xs)), xs.contains(zero), n == xs.count(zero), xs.length() > n).then(
+            union(s).with_(k.total(xs - MultiSet.single(zero, n))), subsume(k.total(xs))
         )
         yield rewrite(k.term(BigRat(0, 1), a), subsume=True).to(zero)
-    # A sum of nothing: the zero matrix of the e-class's shape, the scalar 0.
-    x, d, e = var("x", Mat), var("d", Dim), var("e", Dim)
-    yield rule(eq(x).to(lin(MultiSet(MT.zero()))), rows(x) == d, cols(x) == e).then(union(x).with_(Mat.zeros(d, e)))
-    yield rewrite(slin(MultiSet(ST.zero())), subsume=True).to(slin(MultiSet[ST]()))
+    # A sum of zeros only: the zero matrix of the e-class's shape, the scalar 0.
+    x, y, d, e = var("x", Mat), var("y", Scalar), var("d", Dim), var("e", Dim)
+    zs, zts = var("zs", MultiSet[MT]), var("zts", MultiSet[ST])
+    yield rule(eq(x).to(lin(zs)), zs.contains(MT.zero()), zs.count(MT.zero()) == zs.length(), rows(x) == d, cols(x) == e).then(
+        union(x).with_(Mat.zeros(d, e)), subsume(lin(zs))
+    )
+    yield rule(eq(y).to(slin(zts)), zts.contains(ST.zero()), zts.count(ST.zero()) == zts.length()).then(
+        union(y).with_(slin(MultiSet[ST]())), subsume(slin(zts))
+    )
 
 
 @linearity.law(lambda v: v.sum((1, v.A), (1, v.A), (1, v.Y)), lambda v: v.sum((1, v.lam), (1, v.lam)))
@@ -94,7 +116,7 @@ def sum_repeated_term():
         s, a, b, xs, ys, t, u = k.vars()
         # The index says t is in the sum; its count may predate merges of elements, so the
         # multiplicity is read off the multiset itself.
-        yield rule(eq(s).to(k.total(xs)), k.index(xs, t), n == xs.count(t), n > i64(1), eq(t).to(k.term(q, a))).then(
+        yield rule(*_no_zero(k, s, xs), k.index(xs, t), n == xs.count(t), n > i64(1), eq(t).to(k.term(q, a))).then(
             union(s).with_(k.total((xs - MultiSet.single(t, n)).insert(k.term(q * BigRat(BigInt(n), BigInt(1)), a)))),
             subsume(k.total(xs)),
         )
@@ -106,7 +128,7 @@ def sum_like_terms():
     for k in SUMS:
         s, a, b, xs, ys, t, u = k.vars()
         yield rule(
-            eq(s).to(k.total(xs)),
+            *_no_zero(k, s, xs),
             k.index(xs, t),
             k.index(xs, u),
             ne(t).to(u),
@@ -131,7 +153,7 @@ def sum_flatten():
     for k in SUMS:
         s, a, b, xs, ys, t, u = k.vars()
         flat = k.total(xs.remove(t) + ys.map(partial(k.scale, q)))
-        nested = (eq(s).to(k.total(xs)), k.index(xs, t), eq(t).to(k.term(q, b)), eq(b).to(k.total(ys)))
+        nested = (*_no_zero(k, s, xs), k.index(xs, t), eq(t).to(k.term(q, b)), eq(b).to(k.total(ys)), ys.not_contains(k.term.zero()))
         yield rule(*nested, ys.length() > i64(1), k.hasd(s) == i64(1)).then(union(s).with_(flat), subsume(k.total(xs)))
         yield rule(*nested, ys.length() > i64(1), k.hasd(s) == i64(0)).then(union(s).with_(flat))
         yield rule(*nested, ys.length() == i64(1), u == ys.pick(), eq(u).to(k.term(r, a)), ne(r).to(ONE)).then(
@@ -153,31 +175,29 @@ def sum_single_unit():
         )
 
 
-@linearity.law(lambda v: v.sum((2, v.A), (2, v.Y), (-1, v.X)), lambda v: v.sum((-3, v.lam), (-3, v.mu)))
+@linearity.law(lambda v: v.sum((2, v.A), (-2, v.Y), (2, v.X)), lambda v: v.sum((-3, v.lam), (-3, v.mu)))
 def sum_factor_coefficient():
-    """qA + qB = q(A + B) for q ≠ ±1, in sums without dX.
+    """qA - qB + qC = q(A - B + C) when every term's coefficient is ±q (q ≠ 1), in sums without dX.
 
-    Pairwise and only for equal coefficients: factoring an arbitrary coefficient out of a whole
-    sum made a new sum class for every coefficient (and for q = -1 the negated twin of every sum),
-    which then multiplied through every product holding it.
+    All terms at once: factoring subsets pairwise made a sum for every subset of the terms.
     """
-    for k in SUMS:
+    for k, magnitude in ((SUMS[0], mt_magnitude), (SUMS[1], st_magnitude)):
         s, a, b, xs, ys, t, u = k.vars()
+        flags = var("flags", MultiSet[BigRat])
+        yield rule(k.term(q, a)).then(set_(magnitude(k.term(q, a))).to(abs(q)))
         yield rule(
-            eq(s).to(k.total(xs)),
+            *_no_zero(k, s, xs),
             k.hasd(s) == i64(0),
+            xs.length() > i64(1),
             k.index(xs, t),
-            k.index(xs, u),
-            ne(t).to(u),
-            eq(t).to(k.term(q, a)),
-            eq(u).to(k.term(q, b)),
-            ne(q).to(ONE),
-            ne(q).to(-ONE),
-        ).then(
-            union(s).with_(
-                k.total(xs.remove(t).remove(u).insert(k.term(q, k.total(MultiSet(k.term(ONE, a), k.term(ONE, b))))))
-            )
-        )
+            magnitude(t) == p,  # any term's magnitude arriving re-runs the rule
+            flags == xs.map(magnitude),
+            flags.length() == xs.length(),
+            flags.reset_counts().length() == i64(1),
+            ne(p).to(ONE),
+        ).then(union(s).with_(k.total(MultiSet(k.term(p, k.total(xs.map(partial(k.scale, ONE / p))))))))
+        # the helper that divides each term by p
+        yield rewrite(k.scale(q, k.term(p, a)), subsume=True).to(k.term(p * q, a))
 
 
 # --- scalar multiples s * A ---------------------------------------------------------------
@@ -206,6 +226,7 @@ def smul_factor(x: Mat, s: Scalar, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, u: M
     """p sA + q sB = s (pA + qB): a common scalar factor out of a sum (without dX)."""
     yield rule(
         eq(x).to(lin(xs)),
+        xs.not_contains(MT.zero()),
         hasd(x) == i64(0),
         mt_in(xs, t),
         mt_in(xs, u),
@@ -222,14 +243,50 @@ def smul_factor(x: Mat, s: Scalar, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, u: M
 @linearity.law(lambda v: smul(v.lam, v.A) @ v.B, lambda v: v.A @ smul(v.lam, v.B))
 def smul_matmul_out(s: Scalar, a: Mat, b: Mat):
     """(sA) B = s (AB) = A (sB): scalars commute with products; pulled outward."""
-    # Subsumed: the same size either way, and the outermost coefficient breaks the tie.
-    yield rewrite(smul(s, a) @ b, subsume=True).to(smul(s, a @ b))
-    yield rewrite(a @ smul(s, b), subsume=True).to(smul(s, a @ b))
+    # Subsumed: the same size either way, and the outermost coefficient breaks the tie. Not for
+    # s = 1: 1·A sits in A's own e-class, and the product node it matched would be lost.
+    yield rewrite(smul(s, a) @ b, subsume=True).to(smul(s, a @ b), ne(s).to(Scalar.one()))
+    yield rewrite(a @ smul(s, b), subsume=True).to(smul(s, a @ b), ne(s).to(Scalar.one()))
 
 
 @linearity.law(lambda v: v.sum((2, v.A)) @ v.B, lambda v: v.A @ v.sum((-1, v.B)))
 def coefficient_matmul_out(a: Mat, b: Mat):
     """(qA) B = q (AB) = A (qB): rational coefficients commute with products; pulled outward."""
-    # Subsumed: the same size either way, and the outermost coefficient breaks the tie.
-    yield rewrite(lin(MultiSet(MT(q, a))) @ b, subsume=True).to(lin(MultiSet(MT(q, a @ b))))
-    yield rewrite(a @ lin(MultiSet(MT(q, b))), subsume=True).to(lin(MultiSet(MT(q, a @ b))))
+    # Subsumed: the same size either way, and the outermost coefficient breaks the tie. Not for
+    # q = 1: the one-term sum 1·A sits in A's own e-class (`sum_single_unit`), and subsuming the
+    # product node it matched would lose that product.
+    yield rewrite(lin(MultiSet(MT(q, a))) @ b, subsume=True).to(lin(MultiSet(MT(q, a @ b))), ne(q).to(ONE))
+    yield rewrite(a @ lin(MultiSet(MT(q, b))), subsume=True).to(lin(MultiSet(MT(q, a @ b))), ne(q).to(ONE))
+
+
+# --- zero: absorbing in products, dropped from sums --------------------------------------------
+# Zero-valued terms appear (the differential of a constant, a power a⁰ = 1 read before its merge);
+# unless they collapse to the zero matrix or scalar, every sum they touch grows without end.
+ZERO_SCALAR = slin(MultiSet[ST]())
+
+
+@linearity.law(
+    lambda v: v.prod(v.lam, ZERO_SCALAR),
+    lambda v: smul(ZERO_SCALAR, v.A),
+    lambda v: smul(v.lam, Mat.zeros(Dim.named("m"), Dim.named("n"))),
+    lambda v: Mat.zeros(Dim.named("m"), Dim.named("n")) @ v.B,
+    lambda v: v.A.T @ Mat.zeros(Dim.named("m"), Dim.named("n")),
+    lambda v: v.sum((2, Mat.zeros(Dim.named("m"), Dim.named("n"))), (1, v.A)),
+    lambda v: v.sum((2, ZERO_SCALAR), (1, v.lam)),
+    lambda v: tr(Mat.zeros(Dim.named("n"), Dim.named("n"))),
+    lambda v: spow(ZERO_SCALAR, 2),
+)
+def zero_absorbs(x: Mat, a: Mat, b: Mat, s: Scalar, q: BigRat, d: Dim, e: Dim, f: Dim, k: i64, fs: MultiSet[Scalar]):
+    """0·s = 0, 0·A = 0, s·0 = 0, 0 @ B = 0, A @ 0 = 0, q·0 drops from sums, tr(0) = 0, 0ᵏ = 0 (k > 0)."""
+    zero = Mat.zeros(d, e)
+    yield rule(eq(s).to(sprod(fs)), fs.contains(ZERO_SCALAR)).then(union(s).with_(ZERO_SCALAR), subsume(sprod(fs)))
+    yield rule(eq(x).to(smul(ZERO_SCALAR, a)), rows(a) == d, cols(a) == e).then(
+        union(x).with_(zero), subsume(smul(ZERO_SCALAR, a))
+    )
+    yield rewrite(smul(s, zero), subsume=True).to(zero)
+    yield rule(eq(x).to(zero @ b), cols(b) == f).then(union(x).with_(Mat.zeros(d, f)), subsume(zero @ b))
+    yield rule(eq(x).to(a @ zero), rows(a) == f).then(union(x).with_(Mat.zeros(f, e)), subsume(a @ zero))
+    yield rewrite(MT(q, zero), subsume=True).to(MT.zero())
+    yield rewrite(ST(q, ZERO_SCALAR), subsume=True).to(ST.zero())
+    yield rewrite(tr(zero), subsume=True).to(ZERO_SCALAR)
+    yield rewrite(spow(ZERO_SCALAR, k), subsume=True).to(ZERO_SCALAR, k > i64(0))

@@ -50,6 +50,7 @@ def factor_left(x: Mat, a: Mat, b: Mat, c: Mat, xs: MultiSet[MT], t: MT, u: MT):
     """pAB + qAC = A(pB + qC), in sums without dX."""
     yield rule(
         eq(x).to(lin(xs)),
+        xs.not_contains(MT.zero()),
         hasd(x) == i64(0),
         mt_in(xs, t),
         mt_in(xs, u),
@@ -64,6 +65,7 @@ def factor_right(x: Mat, a: Mat, b: Mat, c: Mat, xs: MultiSet[MT], t: MT, u: MT)
     """pBA + qCA = (pB + qC)A, in sums without dX."""
     yield rule(
         eq(x).to(lin(xs)),
+        xs.not_contains(MT.zero()),
         hasd(x) == i64(0),
         mt_in(xs, t),
         mt_in(xs, u),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from egglog import BigRat, MultiSet, String, eq, i64, rewrite, rule, union, var
 
-from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, factor_in, grad, lin, rows, sD, shasd, slin, smul, sprod, st_grad, tr
+from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, cols, factor_in, grad, lin, rows, sD, shasd, slin, smul, sprod, st_grad, tr
 from rulesets._law import Family
 
 readoff = Family("readoff")
@@ -54,3 +54,11 @@ def grad_trace_transposed(a: Mat, n: String):
 def grad_trace_bare(x: Mat, n: String, d: Dim):
     """grad tr(dX) = I"""
     yield rule(eq(x).to(grad(tr(Mat.dvar(n)))), rows(Mat.dvar(n)) == d).then(union(x).with_(Mat.eye(d)))
+
+
+@readoff.law(lambda v: grad(slin(MultiSet[ST]())))
+def grad_zero(x: Mat, n: String, d: Dim, e: Dim):
+    """grad 0 = 0, of the variable's shape"""
+    yield rule(
+        eq(x).to(grad(slin(MultiSet[ST]()))), rows(Mat.dvar(n)) == d, cols(Mat.dvar(n)) == e
+    ).then(union(x).with_(Mat.zeros(d, e)))

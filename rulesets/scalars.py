@@ -24,7 +24,8 @@ def prod_flatten():
     """a (b c) = a b c: a product inside a product joins it."""
     # The nested form prints no shorter, and kept it would be flattened again through every e-class
     # that holds a product equal to itself (a = a·a·a⁻¹), so it is subsumed.
-    yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), eq(f).to(sprod(ys))).then(
+    # (a one-factor product is its factor, `prod_trivial`: flattening by it would be the same node)
+    yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), eq(f).to(sprod(ys)), ys.length() > i64(1)).then(
         union(s).with_(sprod(xs.remove(f) + ys)), subsume(sprod(xs))
     )
 

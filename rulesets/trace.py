@@ -6,7 +6,7 @@ The trace splits over sums only where they hold dX, and rotates only to move dX 
 
 from __future__ import annotations
 
-from egglog import BigRat, MultiSet, eq, i64, rewrite, rule, union
+from egglog import BigRat, MultiSet, eq, i64, ne, rewrite, rule, union
 
 from egraph_mc.lang import MT, ST, D, Mat, Scalar, hasd, lin, mt_tr, norm, slin, smul, spow, sprod, tr
 from rulesets._law import Family
@@ -31,7 +31,8 @@ def tr_lin(s: Scalar, xs: MultiSet[MT], q: BigRat, a: Mat):
 @trace.law(lambda v: tr(smul(v.lam, v.A.T @ v.X)))
 def tr_smul(s: Scalar, a: Mat):
     """tr(sA) = s tr(A)"""
-    yield rewrite(tr(smul(s, a)), subsume=True).to(sprod(MultiSet(s, tr(a))))  # same size; coefficient outermost
+    # same size; coefficient outermost (s = 1 excepted: 1·A is A itself)
+    yield rewrite(tr(smul(s, a)), subsume=True).to(sprod(MultiSet(s, tr(a))), ne(s).to(Scalar.one()))
 
 
 @trace.law(lambda v: tr(v.dX @ v.A.T), lambda v: tr((v.A.T @ v.dX) @ v.N))

@@ -6,7 +6,7 @@ read-off; pulled up they give the compact ((J + R) @ A).T. Involution bounds the
 
 from __future__ import annotations
 
-from egglog import BigRat, MultiSet, birewrite, i64, rewrite
+from egglog import BigRat, MultiSet, birewrite, i64, ne, rewrite
 
 from egraph_mc.lang import MT, Dim, Mat, Scalar, is_sym, lin, mt_T, smul
 from rulesets._law import Family
@@ -30,8 +30,9 @@ def t_matmul(a: Mat, b: Mat):
 def t_lin(xs: MultiSet[MT], q: BigRat, a: Mat):
     """(Σ qᵢAᵢ)ᵀ = Σ qᵢAᵢᵀ"""
     yield rewrite(lin(xs).T).to(lin(xs.map(mt_T)))
-    # (qA)ᵀ = q Aᵀ is the same size; the outermost coefficient breaks the tie.
-    yield rewrite(lin(MultiSet(MT(q, a))).T, subsume=True).to(lin(MultiSet(MT(q, a.T))))
+    # (qA)ᵀ = q Aᵀ is the same size; the outermost coefficient breaks the tie (q = 1 excepted:
+    # 1·A is A itself, and its transpose node must not be lost).
+    yield rewrite(lin(MultiSet(MT(q, a))).T, subsume=True).to(lin(MultiSet(MT(q, a.T))), ne(q).to(BigRat(1, 1)))
     yield rewrite(mt_T(MT(q, a)), subsume=True).to(MT(q, a.T))
     yield rewrite(mt_T(MT.zero()), subsume=True).to(MT.zero())
 
@@ -39,7 +40,8 @@ def t_lin(xs: MultiSet[MT], q: BigRat, a: Mat):
 @transpose.law(lambda v: smul(v.lam, v.A).T)
 def t_smul(s: Scalar, a: Mat):
     """(sA)ᵀ = sAᵀ"""
-    yield rewrite(smul(s, a).T, subsume=True).to(smul(s, a.T))  # same size; coefficient outermost
+    # same size; coefficient outermost (s = 1 excepted: 1·A is A itself)
+    yield rewrite(smul(s, a).T, subsume=True).to(smul(s, a.T), ne(s).to(Scalar.one()))
 
 
 @transpose.law(lambda v: v.S.T, lambda v: v.Dg.T)
