@@ -73,6 +73,45 @@ def mt_magnitude(t: MT) -> BigRat:
 def st_magnitude(t: ST) -> BigRat: ...
 
 
+# Nested terms of a sum, collected as a set that only grows (multi-term and one-term inner sums
+# apart), and each term's expansion, kept once.
+@function(merge=lambda old, new: (old + new).reset_counts())
+def mt_nested(xs: MultiSet[MT]) -> MultiSet[MT]: ...
+
+
+@function(merge=lambda old, new: (old + new).reset_counts())
+def mt_nested_single(xs: MultiSet[MT]) -> MultiSet[MT]: ...
+
+
+@function(merge=lambda old, new: old)
+def mt_expansion(t: MT) -> MultiSet[MT]: ...
+
+
+@function(merge=lambda old, new: old)
+def mt_expansion_single(t: MT) -> MultiSet[MT]: ...
+
+
+@function(merge=lambda old, new: (old + new).reset_counts())
+def st_nested(xs: MultiSet[ST]) -> MultiSet[ST]: ...
+
+
+@function(merge=lambda old, new: (old + new).reset_counts())
+def st_nested_single(xs: MultiSet[ST]) -> MultiSet[ST]: ...
+
+
+@function(merge=lambda old, new: old)
+def st_expansion(t: ST) -> MultiSet[ST]: ...
+
+
+@function(merge=lambda old, new: old)
+def st_expansion_single(t: ST) -> MultiSet[ST]: ...
+
+
+NESTED = (
+    (mt_nested, mt_nested_single, mt_expansion, mt_expansion_single),
+    (st_nested, st_nested_single, st_expansion, st_expansion_single),
+)
+
 SUMS = (
     _SumSort(Mat, MT, lin, mt_in, mt_scale, hasd),
     _SumSort(Scalar, ST, slin, st_in, st_scale, shasd),
@@ -141,24 +180,43 @@ def sum_like_terms():
     lambda v: v.sum((1, v.A), (2, v.sum((1, v.Y), (-1, v.X)))),
     lambda v: v.sum((1, v.lam), (2, v.sum((1, v.mu), (-1, v.lam)))),
     lambda v: v.sum((1, v.A), (3, v.sum((2, v.Y),))),
+    lambda v: v.sum((1, v.A), (2, v.sum((1, v.Y), (1, v.X))), (3, v.sum((1, v.Y), (-1, v.X))), (2, v.sum((3, v.Y),))),
 )
 def sum_flatten():
-    """A + q(B + C) = A + qB + qC: a sum inside a sum joins it."""
-    # Inside a differential (the sum holds dX) the nested form is only a step: it is subsumed,
-    # or every way of nesting would be flattened again and again. Elsewhere it is kept, since
-    # A + 2(B + C) may be the compact answer. q (rC) = (qr) C is never longer, so the scaled twin
-    # is subsumed everywhere; a one-term inner sum 1·C is C itself (`sum_single_unit`), left alone
-    # so that no sum subsumes itself.
+    """A + q(B + C) = A + qB + qC: the sums inside a sum join it, all at once.
+
+    The nested terms of a sum are collected first (`*_nested`, a set that only grows; each term's
+    expansion is kept once), then flattened together: flattening one at a time made a sum for
+    every subset of them. Inside a differential (the sum holds dX) the nested form is only a step
+    and is subsumed; elsewhere A + 2(B + C) may be the compact answer and is kept. q (rC) = (qr) C
+    is never longer, so that flattening subsumes everywhere; a one-term inner sum 1·C is C itself
+    (`sum_single_unit`) and is left alone.
+    """
     r = var("r", BigRat)
-    for k in SUMS:
+    for k, (multi, single, expansion, expansion_single) in zip(SUMS, NESTED, strict=True):
         s, a, b, xs, ys, t, u = k.vars()
-        flat = k.total(xs.remove(t) + ys.map(partial(k.scale, q)))
-        nested = (*_no_zero(k, s, xs), k.index(xs, t), eq(t).to(k.term(q, b)), eq(b).to(k.total(ys)), ys.not_contains(k.term.zero()))
-        yield rule(*nested, ys.length() > i64(1), k.hasd(s) == i64(1)).then(union(s).with_(flat), subsume(k.total(xs)))
-        yield rule(*nested, ys.length() > i64(1), k.hasd(s) == i64(0)).then(union(s).with_(flat))
-        yield rule(*nested, ys.length() == i64(1), u == ys.pick(), eq(u).to(k.term(r, a)), ne(r).to(ONE)).then(
-            union(s).with_(flat), subsume(k.total(xs))
+        rest, ns = var("rest", MultiSet[k.term]), var("ns", MultiSet[k.term])
+        inner = (
+            *_no_zero(k, s, xs),
+            k.index(xs, t),
+            eq(t).to(k.term(q, b)),
+            eq(b).to(k.total(ys)),
+            ys.not_contains(k.term.zero()),
+            ys.not_contains(t),
         )
+        scaled = ys.map(partial(k.scale, q))
+        yield rule(*inner, ys.length() > i64(1)).then(set_(multi(xs)).to(MultiSet(t)), set_(expansion(t)).to(scaled))
+        yield rule(*inner, ys.length() == i64(1), u == ys.pick(), eq(u).to(k.term(r, a)), ne(r).to(ONE)).then(
+            set_(single(xs)).to(MultiSet(t)), set_(expansion_single(t)).to(scaled)
+        )
+        for group, expand, subsumes in ((multi, expansion, "hasd"), (single, expansion_single, "always")):
+            flat = k.total(rest + MultiSet.sum_multisets(ns.map(expand)))
+            query = (*_no_zero(k, s, xs), group(xs) == ns, rest == xs - ns)
+            if subsumes == "always":
+                yield rule(*query).then(union(s).with_(flat), subsume(k.total(xs)))
+            else:
+                yield rule(*query, k.hasd(s) == i64(1)).then(union(s).with_(flat), subsume(k.total(xs)))
+                yield rule(*query, k.hasd(s) == i64(0)).then(union(s).with_(flat))
         # the helper that scales each inner term by q
         yield rewrite(k.scale(q, k.term(p, a)), subsume=True).to(k.term(p * q, a))
         yield rewrite(k.scale(q, k.term.zero()), subsume=True).to(k.term.zero())
@@ -221,22 +279,26 @@ def smul_one(a: Mat):
     yield rewrite(smul(Scalar.one(), a), subsume=True).to(a)
 
 
-@linearity.law(lambda v: v.sum((1, smul(v.lam, v.A)), (-2, smul(v.lam, v.Y))))
-def smul_factor(x: Mat, s: Scalar, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, u: MT):
-    """p sA + q sB = s (pA + qB): a common scalar factor out of a sum (without dX)."""
-    yield rule(
-        eq(x).to(lin(xs)),
-        xs.not_contains(MT.zero()),
-        hasd(x) == i64(0),
-        mt_in(xs, t),
-        mt_in(xs, u),
-        ne(t).to(u),
-        eq(t).to(MT(p, smul(s, a))),
-        eq(u).to(MT(q, smul(s, b))),
-    ).then(
-        union(x).with_(
-            lin(xs.remove(t).remove(u).insert(MT(ONE, smul(s, lin(MultiSet(MT(p, a), MT(q, b)))))))
-        )
+@function(merge=lambda old, new: (old + new).reset_counts())
+def scalar_group(xs: MultiSet[MT], s: Scalar) -> MultiSet[MT]: ...
+
+
+@function(merge=lambda old, new: old)
+def scalar_quotient(s: Scalar, t: MT) -> MT: ...
+
+
+@linearity.law(
+    lambda v: v.sum((1, smul(v.lam, v.A)), (-2, smul(v.lam, v.Y))),
+    lambda v: v.sum((1, smul(v.lam, v.A)), (2, smul(v.lam, v.Y)), (1, smul(v.lam, v.X)), (1, v.A)),
+)
+def smul_factor(x: Mat, s: Scalar, a: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
+    """p₁sA₁ + p₂sA₂ + ... = s(p₁A₁ + p₂A₂ + ...), in sums without dX; all terms with s at once."""
+    sum_without_dx = (eq(x).to(lin(xs)), xs.not_contains(MT.zero()), hasd(x) == i64(0))
+    yield rule(*sum_without_dx, mt_in(xs, t), eq(t).to(MT(p, smul(s, a)))).then(
+        set_(scalar_group(xs, s)).to(MultiSet(t)), set_(scalar_quotient(s, t)).to(MT(p, a))
+    )
+    yield rule(*sum_without_dx, scalar_group(xs, s) == g, g.length() > i64(1), rest == xs - g).then(
+        union(x).with_(lin(rest.insert(MT(ONE, smul(s, lin(g.map(partial(scalar_quotient, s))))))))
     )
 
 

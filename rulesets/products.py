@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from egglog import BigRat, MultiSet, birewrite, eq, i64, ne, rewrite, rule, union, var
+from egglog import BigRat, MultiSet, birewrite, eq, function, i64, rewrite, rule, set_, union, var
 
 from egraph_mc.lang import MT, D, Mat, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
 from rulesets._law import Family
@@ -45,31 +45,49 @@ def distribute_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     yield rewrite(mt_rmul(b, MT.zero()), subsume=True).to(MT.zero())
 
 
-@products.law(lambda v: v.sum((1, v.A @ v.B), (-2, v.A @ (v.N @ v.B))))
-def factor_left(x: Mat, a: Mat, b: Mat, c: Mat, xs: MultiSet[MT], t: MT, u: MT):
-    """pAB + qAC = A(pB + qC), in sums without dX."""
-    yield rule(
-        eq(x).to(lin(xs)),
-        xs.not_contains(MT.zero()),
-        hasd(x) == i64(0),
-        mt_in(xs, t),
-        mt_in(xs, u),
-        ne(t).to(u),
-        eq(t).to(MT(p, a @ b)),
-        eq(u).to(MT(q, a @ c)),
-    ).then(union(x).with_(lin(xs.remove(t).remove(u).insert(MT(ONE, a @ lin(MultiSet(MT(p, b), MT(q, c))))))))
+# The terms of a sum that share a left (right) factor a, collected as a set that only grows, and
+# each term's quotient by a, kept once (so a term split two ways is still counted once).
+@function(merge=lambda old, new: (old + new).reset_counts())
+def left_group(xs: MultiSet[MT], a: Mat) -> MultiSet[MT]: ...
 
 
-@products.law(lambda v: v.sum((1, v.B.T @ v.A.T), (1, (v.N @ v.B).T @ v.A.T)))
-def factor_right(x: Mat, a: Mat, b: Mat, c: Mat, xs: MultiSet[MT], t: MT, u: MT):
-    """pBA + qCA = (pB + qC)A, in sums without dX."""
-    yield rule(
-        eq(x).to(lin(xs)),
-        xs.not_contains(MT.zero()),
-        hasd(x) == i64(0),
-        mt_in(xs, t),
-        mt_in(xs, u),
-        ne(t).to(u),
-        eq(t).to(MT(p, b @ a)),
-        eq(u).to(MT(q, c @ a)),
-    ).then(union(x).with_(lin(xs.remove(t).remove(u).insert(MT(ONE, lin(MultiSet(MT(p, b), MT(q, c))) @ a)))))
+@function(merge=lambda old, new: old)
+def left_quotient(a: Mat, t: MT) -> MT: ...
+
+
+@function(merge=lambda old, new: (old + new).reset_counts())
+def right_group(xs: MultiSet[MT], a: Mat) -> MultiSet[MT]: ...
+
+
+@function(merge=lambda old, new: old)
+def right_quotient(a: Mat, t: MT) -> MT: ...
+
+
+def _factor(x, xs, t, a, b, g, rest, term, group, quotient, factored):
+    """Collect the terms with the factor, then factor all the collected ones out at once (factoring
+    pairs made a sum for every subset of the terms)."""
+    sum_without_dx = (eq(x).to(lin(xs)), xs.not_contains(MT.zero()), hasd(x) == i64(0))
+    yield rule(*sum_without_dx, mt_in(xs, t), eq(t).to(term)).then(
+        set_(group(xs, a)).to(MultiSet(t)), set_(quotient(a, t)).to(MT(p, b))
+    )
+    yield rule(*sum_without_dx, group(xs, a) == g, g.length() > i64(1), rest == xs - g).then(
+        union(x).with_(lin(rest.insert(MT(ONE, factored(lin(g.map(partial(quotient, a))))))))
+    )
+
+
+@products.law(
+    lambda v: v.sum((1, v.A @ v.B), (-2, v.A @ (v.N @ v.B))),
+    lambda v: v.sum((1, v.A @ v.B), (2, v.A @ (v.N @ v.B)), (3, v.A @ v.Q @ v.B), (1, v.M @ v.A @ v.B)),
+)
+def factor_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
+    """p₁AB₁ + p₂AB₂ + ... = A(p₁B₁ + p₂B₂ + ...), in sums without dX."""
+    yield from _factor(x, xs, t, a, b, g, rest, MT(p, a @ b), left_group, left_quotient, lambda inner: a @ inner)
+
+
+@products.law(
+    lambda v: v.sum((1, v.B.T @ v.A.T), (1, (v.N @ v.B).T @ v.A.T)),
+    lambda v: v.sum((1, v.A.T @ v.X), (1, v.A.T @ v.A @ v.N), (-1, v.A.T @ v.Y)),
+)
+def factor_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
+    """p₁B₁A + p₂B₂A + ... = (p₁B₁ + p₂B₂ + ...)A, in sums without dX."""
+    yield from _factor(x, xs, t, a, b, g, rest, MT(p, b @ a), right_group, right_quotient, lambda inner: inner @ a)
