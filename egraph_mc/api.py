@@ -11,21 +11,23 @@ import numpy as np
 
 from egraph_mc import score
 from egraph_mc import term as T
-from egraph_mc.egraph import Limits, RunStats, saturate, session
+from egraph_mc import worker
+from egraph_mc.egraph import Limits, RunStats
+from egraph_mc.extract import Graph
 from egraph_mc.errors import (
     EgraphMcError,
     ExtractionError,
-    InternalError,
     LimitError,
     NotScalarError,
     UndeclaredSymbolError,
     WrtError,
 )
-from egraph_mc.models import BUILTIN, CostModel, NodeInfo, Pick, extract, resolve
+from egraph_mc.models import BUILTIN, CostModel, NodeInfo, Pick, extract_from_graph, resolve
 from egraph_mc.parse import Declarations, parse_loss, parse_where
 from egraph_mc.render import numpy_function, program_latex, program_text, to_latex, to_text
 from egraph_mc.term import Term
 from egraph_mc.verify import relative_error_vs_finite_differences
+from egraph_mc.worker import Job
 
 COST_MODELS = tuple(BUILTIN)
 Cost = str | Mapping[str, float] | Callable[[NodeInfo], float] | CostModel
@@ -101,24 +103,26 @@ def _dims(decls: Declarations, dims: Mapping[str, int] | None) -> dict[str, int]
     return score.dim_sizes(decls.dims, given)
 
 
-def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims) -> tuple[Term, Declarations, RunStats, dict, dict]:
+def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolate: bool, memory_gb: float):
+    """Parse, saturate once (in the worker), extract under every model.
+
+    Returns (term, decls, stats, picks, dims, complete); a pick is a `Pick` or why there is none.
+    """
     term, decls = prepare(loss, wrt, where)
     sizes = _dims(decls, dims)
-    picks: dict[str, Pick | Exception] = {}
-    try:
-        with session() as s:
-            root, stats = saturate(s, term, wrt, decls, limits)
-            cache: dict = {}
-            for m in models:
-                try:
-                    picks[m.name] = extract(s, root, m, decls, sizes, cache)
-                except (ExtractionError, KeyError) as e:
-                    picks[m.name] = e
-    except EgraphMcError:
-        raise
-    except Exception as e:  # an egglog failure is a bug of ours: never show a Rust traceback
-        raise InternalError(f"the e-graph engine failed on this loss ({type(e).__name__}); please report it") from None
-    return term, decls, stats, picks, sizes
+    builtin = [m.name for m in models if m.name in BUILTIN and BUILTIN[m.name] is m]
+    custom = [m for m in models if m.name not in builtin]
+    job = Job(term, wrt, decls, limits, builtin, sizes, want_graph=bool(custom))
+    outcome = worker.run(job, isolate=isolate, memory_gb=memory_gb)
+    picks: dict[str, Pick | str] = dict(outcome.picks)
+    if custom and outcome.graph_json is not None:
+        graph = Graph.from_json(outcome.graph_json)
+        for m in custom:
+            try:
+                picks[m.name] = extract_from_graph(graph, m, decls, sizes)
+            except KeyError:
+                picks[m.name] = "no gradient was read off"
+    return term, decls, outcome.stats, picks, sizes, outcome.complete
 
 
 def _no_gradient(stats: RunStats) -> EgraphMcError:
@@ -140,6 +144,8 @@ def optimize_gradient(
     time_limit: float = Limits.seconds,
     node_limit: int = Limits.enodes,
     iteration_limit: int = Limits.iterations,
+    memory_gb: float = worker.DEFAULT_MEMORY_GB,
+    isolate: bool = True,
 ) -> GradientResult:
     """The gradient of a scalar loss of matrices, derived and simplified by equality saturation.
 
@@ -152,21 +158,28 @@ def optimize_gradient(
         shared subterms computed once), a mapping from operation to weight such as
         {"matmul": 10, "default": 1}, or a callable taking a `NodeInfo` and returning its cost.
     dims: sizes of the declared dims for the FLOPs models; a dim not given counts as 100.
-    Limits bound the rewriting; a run stopped by one still returns the best gradient found, with
-    `stats.saturated == False` and a warning.
+    Limits bound the rewriting: seconds, e-nodes, iterations (checked between iterations) and the
+    memory of the worker process the e-graph runs in (`memory_gb`). An iteration still running at
+    the time limit plus a margin (a quarter of it, at least a second) is stopped by ending the
+    worker. A run stopped by any limit still returns the best gradient found, with
+    `stats.saturated == False` and a warning, or raises LimitError when none was read off yet.
+    isolate: False runs the e-graph in this process (no hard stop; for debugging).
     """
     model = resolve(cost)
     limits = Limits(seconds=time_limit, enodes=node_limit, iterations=iteration_limit)
-    term, decls, stats, picks, sizes = _run(loss, wrt, where, limits, [model], dims)
-    pick = picks[model.name]
-    if isinstance(pick, Exception):
+    term, decls, stats, picks, sizes, complete = _run(loss, wrt, where, limits, [model], dims, isolate, memory_gb)
+    pick = picks.get(model.name)
+    extra: dict = {}
+    if pick is None and not complete:  # stopped at the hard deadline: the last snapshot (size model)
+        pick, extra["note"] = picks["size"], "the run was stopped mid-iteration; this is the size pick of the last snapshot"
+    if not isinstance(pick, Pick):
         raise _no_gradient(stats) from None
     stats.seconds["extract"] = pick.seconds
     if not stats.saturated:
         warnings.warn(f"rewriting stopped by the {stats.stopped_by} limit: {stats}", stacklevel=2)
-    return GradientResult(
-        term, wrt, decls, pick.term, pick.cost, model.name, stats, sizes, {"extractor_cost": pick.extractor_cost}
-    )
+    extra["extractor_cost"] = pick.extractor_cost
+    cost_value = pick.cost if complete else model.score(pick.term, sizes)
+    return GradientResult(term, wrt, decls, pick.term, cost_value, model.name, stats, sizes, extra)
 
 
 # --- comparing the cost models ---------------------------------------------------------------
@@ -230,15 +243,19 @@ def compare_costs(
     time_limit: float = Limits.seconds,
     node_limit: int = Limits.enodes,
     iteration_limit: int = Limits.iterations,
+    memory_gb: float = worker.DEFAULT_MEMORY_GB,
+    isolate: bool = True,
 ) -> CostTable:
     """Saturate once; extract under every model; score every pick under every measure."""
     resolved = [resolve(m) for m in models]
     limits = Limits(seconds=time_limit, enodes=node_limit, iterations=iteration_limit)
-    term, decls, stats, picks, sizes = _run(loss, wrt, where, limits, resolved, dims)
+    term, decls, stats, picks, sizes, complete = _run(loss, wrt, where, limits, resolved, dims, isolate, memory_gb)
+    if not complete:
+        raise LimitError(f"the e-graph run was stopped by the {stats.stopped_by} limit mid-iteration; raise the limit")
     rows = []
     for m in resolved:
         pick = picks[m.name]
-        if isinstance(pick, Exception):
+        if not isinstance(pick, Pick):
             raise _no_gradient(stats) from None
         g = pick.term
         text = program_text(g) if m.kind in ("dag", "flops-dag") else to_text(g)

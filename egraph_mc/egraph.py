@@ -161,8 +161,10 @@ def gradient_root(loss: Term, wrt: str):
     return lang.grad(lang.sD(to_egg(loss)))
 
 
-def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, limits: Limits = Limits()):
-    """Run every rule together until nothing changes or a limit is reached; returns (root, stats)."""
+def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, limits: Limits = Limits(), progress=None):
+    """Run every rule together until nothing changes or a limit is reached; returns (root, stats).
+
+    `progress(root, stats, started)` is called after every iteration that does not end the run."""
     stats = RunStats()
     start = time.perf_counter()
     egraph = template.egraph
@@ -192,6 +194,8 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
                 break
         if stats.stopped_by:
             break
+        if progress is not None:
+            progress(root, stats, start)
     stats.enodes, stats.eclasses = measure(egraph)
     stats.seconds["rewrite"] = time.perf_counter() - start
     return root, stats

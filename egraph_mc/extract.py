@@ -53,7 +53,11 @@ class Graph:
 
     @classmethod
     def of(cls, egraph: EGraph) -> Graph:
-        data = json.loads(egraph._serialize().to_json())
+        return cls.from_json(egraph._serialize().to_json())
+
+    @classmethod
+    def from_json(cls, text: str) -> Graph:
+        data = json.loads(text)
         raw = data["nodes"]
         literal = {}
         dim_name = {}

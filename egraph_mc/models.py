@@ -141,7 +141,14 @@ def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[
         return Pick(term, model.score(term, dims), best // unit, time.perf_counter() - start)
     if "graph" not in graph_cache:
         graph_cache["graph"] = X.Graph.of(egraph)
-    graph = graph_cache["graph"]
+    pick = extract_from_graph(graph_cache["graph"], model, decls, dims)
+    pick.seconds = time.perf_counter() - start
+    return pick
+
+
+def extract_from_graph(graph: X.Graph, model: CostModel, decls: Declarations, dims: Mapping[str, int]) -> Pick:
+    """Python-side extraction from the serialized e-graph: the sharing-aware and user-defined models."""
+    start = time.perf_counter()
     root_class = graph.root
     if model.kind in ("dag", "flops-dag"):
         # starts: trees and greedy DAGs under both measures (what is small often shares well)

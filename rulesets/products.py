@@ -11,7 +11,7 @@ from functools import partial
 
 from egglog import BigRat, MultiSet, birewrite, eq, function, i64, rewrite, rule, set_, union, var
 
-from egraph_mc.lang import MT, D, Mat, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
+from egraph_mc.lang import MT, Mat, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
 from rulesets._law import Family
 
 products = Family("products")

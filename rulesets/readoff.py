@@ -6,9 +6,9 @@ to it; and tr(A dX) = tr((Aᵀ)ᵀ dX) gives Aᵀ.
 
 from __future__ import annotations
 
-from egglog import BigRat, MultiSet, String, eq, i64, rewrite, rule, union, var
+from egglog import BigRat, MultiSet, String, eq, i64, rewrite, rule, union
 
-from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, cols, factor_in, grad, lin, rows, sD, shasd, slin, smul, sprod, st_grad, tr
+from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, cols, factor_in, grad, lin, rows, shasd, slin, smul, sprod, st_grad, tr
 from rulesets._law import Family
 
 readoff = Family("readoff")

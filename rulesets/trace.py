@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from egglog import BigRat, MultiSet, eq, i64, ne, rewrite, rule, union
 
-from egraph_mc.lang import MT, ST, D, Mat, Scalar, hasd, lin, mt_tr, norm, slin, smul, spow, sprod, tr
+from egraph_mc.lang import MT, ST, Mat, Scalar, hasd, lin, mt_tr, norm, slin, smul, spow, sprod, tr
 from rulesets._law import Family
 
 trace = Family("trace")
