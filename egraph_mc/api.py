@@ -3,6 +3,7 @@ saturated e-graph, every cost model's pick side by side."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from egraph_mc import worker
 from egraph_mc.egraph import Limits, RunStats
 from egraph_mc.extract import Graph
 from egraph_mc.errors import (
+    ArgumentError,
     EgraphMcError,
     ExtractionError,
     LimitError,
@@ -103,6 +105,17 @@ def _dims(decls: Declarations, dims: Mapping[str, int] | None) -> dict[str, int]
     return score.dim_sizes(decls.dims, given)
 
 
+def _limits(time_limit, node_limit, iteration_limit, memory_gb) -> Limits:
+    for name, value in (("time_limit", time_limit), ("node_limit", node_limit),
+                        ("iteration_limit", iteration_limit), ("memory_gb", memory_gb)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+            raise ArgumentError(f"{name} must be a positive finite number, got {value!r}")
+    for name, value in (("node_limit", node_limit), ("iteration_limit", iteration_limit)):
+        if not float(value).is_integer():
+            raise ArgumentError(f"{name} must be a whole number, got {value!r}")
+    return Limits(seconds=float(time_limit), enodes=int(node_limit), iterations=int(iteration_limit))
+
+
 def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolate: bool, memory_gb: float):
     """Parse, saturate once (in the worker), extract under every model.
 
@@ -166,7 +179,7 @@ def optimize_gradient(
     isolate: False runs the e-graph in this process (no hard stop; for debugging).
     """
     model = resolve(cost)
-    limits = Limits(seconds=time_limit, enodes=node_limit, iterations=iteration_limit)
+    limits = _limits(time_limit, node_limit, iteration_limit, memory_gb)
     term, decls, stats, picks, sizes, complete = _run(loss, wrt, where, limits, [model], dims, isolate, memory_gb)
     pick = picks.get(model.name)
     extra: dict = {}
@@ -248,7 +261,7 @@ def compare_costs(
 ) -> CostTable:
     """Saturate once; extract under every model; score every pick under every measure."""
     resolved = [resolve(m) for m in models]
-    limits = Limits(seconds=time_limit, enodes=node_limit, iterations=iteration_limit)
+    limits = _limits(time_limit, node_limit, iteration_limit, memory_gb)
     term, decls, stats, picks, sizes, complete = _run(loss, wrt, where, limits, resolved, dims, isolate, memory_gb)
     if not complete:
         raise LimitError(f"the e-graph run was stopped by the {stats.stopped_by} limit mid-iteration; raise the limit")

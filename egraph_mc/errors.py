@@ -42,6 +42,10 @@ class NotScalarError(EgraphMcError):
     """The loss is not a scalar (nor a 1x1 product)."""
 
 
+class ArgumentError(EgraphMcError, ValueError):
+    """An API argument out of its range (a limit that is not positive, an unknown cost model)."""
+
+
 class LimitError(EgraphMcError):
     """A limit (time, e-nodes, iterations) was reached before any gradient was read off."""
 
