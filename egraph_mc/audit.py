@@ -23,7 +23,7 @@ import numpy as np
 from egglog import EGraph
 
 from egraph_mc.parse import Declarations
-from egraph_mc.verify import random_dims, random_values
+from egraph_mc.verify import random_dims, random_direction, random_values
 
 
 class _Zero:
@@ -239,8 +239,8 @@ def audit(
             base = _Evaluation(graph, env, None, dims, {})
             other = shifted = None
         else:
-            v1 = rng.standard_normal(np.shape(env[wrt]))
-            v2 = rng.standard_normal(np.shape(env[wrt]))
+            v1 = random_direction(decls, wrt, rng, np.shape(env[wrt]))
+            v2 = random_direction(decls, wrt, rng, np.shape(env[wrt]))
             base = _Evaluation(graph, env, v1, dims, _finite_differences(graph, env, wrt, v1, dims))
             other = _Evaluation(graph, env, v2, dims, _finite_differences(graph, env, wrt, v2, dims))
             shifted = _Evaluation(graph, {**env, wrt: env[wrt] + 1e-3 * v1}, v1, dims)

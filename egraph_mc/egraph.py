@@ -134,7 +134,7 @@ def measure(egraph: EGraph) -> tuple[int, int]:
     return nodes, len(classes)
 
 
-def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations) -> None:
+def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations, gradient_root_expr=None) -> None:
     """Facts the analyses start from: shapes, dependence on `wrt`, symmetry of the named leaves.
 
     The constants that rules name in their queries are registered too (the scalars 1 and 0, the
@@ -147,12 +147,15 @@ def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations) -> None
             facts.append(set_(lang.sdep(lang.Scalar.var(name))).to(0))
             continue
         leaves = [lang.Mat.var(name)] + ([lang.Mat.dvar(name)] if name == wrt else [])
+        if name == wrt and gradient_root_expr is not None:
+            # the gradient has the variable's shape (its members may all be subsumed before the
+            # shape analysis reaches them, and extraction by FLOPs needs it)
+            leaves.append(gradient_root_expr)
         rows, cols = (lang.Dim.one() if d == "1" else lang.Dim.named(d) for d in sym.shape)
         for leaf in leaves:
             facts += [set_(lang.rows(leaf)).to(rows), set_(lang.cols(leaf)).to(cols)]
         facts.append(set_(lang.dep(lang.Mat.var(name))).to(1 if name == wrt else 0))
-        if sym.symmetric:
-            facts.append(set_(lang.is_sym(lang.Mat.var(name))).to(1))
+        facts.append(set_(lang.is_sym(lang.Mat.var(name))).to(1 if sym.symmetric else 0))
     egraph.register(*facts)
 
 
@@ -168,8 +171,8 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
     stats = RunStats()
     start = time.perf_counter()
     egraph = template.egraph
-    seed(egraph, loss.symbols(), wrt, decls)
     root = egraph.let(ROOT, gradient_root(loss, wrt))
+    seed(egraph, loss.symbols(), wrt, decls, root)
     stats.seconds["build"] = time.perf_counter() - start
     start = time.perf_counter()
     while True:

@@ -52,11 +52,17 @@ class Graph:
         return [t.coefs[0] for k in node.kids for t in self.nodes.get(k, ())]
 
     @classmethod
-    def of(cls, egraph: EGraph) -> Graph:
-        return cls.from_json(egraph._serialize().to_json())
+    def of(cls, egraph: EGraph, subsumed: bool = False) -> Graph:
+        return cls.from_json(egraph._serialize().to_json(), subsumed)
 
     @classmethod
-    def from_json(cls, text: str) -> Graph:
+    def from_json(cls, text: str, subsumed: bool = False) -> Graph:
+        """The extractable nodes; with `subsumed`, the subsumed ones too.
+
+        A subsumed node is still an equality the rules proved, only not preferred. Rules that
+        subsume can, together, subsume every member of a class (G = 2H and H = G/2 each flattened
+        into the other); extraction then falls back on them rather than finding no gradient.
+        """
         data = json.loads(text)
         raw = data["nodes"]
         literal = {}
@@ -83,7 +89,7 @@ class Graph:
         klass = {nid: n["eclass"] for nid, n in raw.items()}
         for nid, n in raw.items():
             op = n["op"]
-            if op not in _TERM_OPS or n.get("subsumed"):
+            if op not in _TERM_OPS or (n.get("subsumed") and not subsumed):
                 continue
             kids = [klass[c] for c in n["children"]]
             node = _node(op, n["eclass"], kids, n["children"], raw, klass, literal, dim_name)
@@ -319,6 +325,8 @@ def best_dag(graph: Graph, root: str, cost: NodeCost, measures: list[NodeCost], 
     base: dict[str, Node] = {}
     for cand in reversed(candidates):  # every class gets some choice, the seeds' first
         base.update(cand)
+    if not candidates:
+        raise KeyError(root)
     scored = [(dag_cost({**base, **cand}, root, cost), i) for i, cand in enumerate(candidates)]
     best_cost, i = min(scored)
     choice = {**base, **candidates[i]}

@@ -279,9 +279,9 @@ def rows(x: Mat) -> Dim: ...
 def cols(x: Mat) -> Dim: ...
 
 
-@function
+@function(merge=lambda old, new: old.max(new))
 def is_sym(x: Mat) -> i64:
-    """Declared symmetric (diagonal implies symmetric)."""
+    """1 if declared symmetric (diagonal implies symmetric), 0 if declared general: leaves only."""
 
 
 # Index of sum/product elements, filled by MultiSet.fill_index: element -> multiplicity. Rules read

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from egglog import set_
+from egglog.bindings import EggSmolError
 
 from egraph_mc import extract as X
 from egraph_mc import lang, score
@@ -131,35 +132,53 @@ def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[
             else:
                 egraph.register(*_dim_facts(decls, dims))
                 session.apply_flops_costs()
-            expr, best = egraph.extract(root, include_cost=True)
+            try:
+                expr, best = egraph.extract(root, include_cost=True)
+            except EggSmolError:  # every member of some class subsumed: the fallback below
+                expr, best = None, lang.NEVER
         finally:
             egraph.pop()
-        if best >= lang.NEVER:
-            raise ExtractionError("no gradient was read off")
-        term = from_egg(expr, decls.shapes, normalize=model.kind == "size")
-        unit = lang.UNIT if model.kind == "size" else FLOP
-        return Pick(term, model.score(term, dims), best // unit, time.perf_counter() - start)
-    if "graph" not in graph_cache:
-        graph_cache["graph"] = X.Graph.of(egraph)
-    pick = extract_from_graph(graph_cache["graph"], model, decls, dims)
+        if best < lang.NEVER:
+            term = from_egg(expr, decls.shapes, normalize=model.kind == "size")
+            unit = lang.UNIT if model.kind == "size" else FLOP
+            return Pick(term, model.score(term, dims), best // unit, time.perf_counter() - start)
+    else:
+        if "graph" not in graph_cache:
+            graph_cache["graph"] = X.Graph.of(egraph)
+        try:
+            pick = extract_from_graph(graph_cache["graph"], model, decls, dims)
+            pick.seconds = time.perf_counter() - start
+            return pick
+        except KeyError:
+            pass
+    # Every path to a term went through subsumed nodes: extract with them (see `X.Graph.from_json`).
+    if "with subsumed" not in graph_cache:
+        graph_cache["with subsumed"] = X.Graph.of(egraph, subsumed=True)
+    try:
+        pick = extract_from_graph(graph_cache["with subsumed"], model, decls, dims)
+    except KeyError:
+        raise ExtractionError("no gradient was read off") from None
     pick.seconds = time.perf_counter() - start
     return pick
 
 
 def extract_from_graph(graph: X.Graph, model: CostModel, decls: Declarations, dims: Mapping[str, int]) -> Pick:
-    """Python-side extraction from the serialized e-graph: the sharing-aware and user-defined models."""
+    """Python-side extraction from the serialized e-graph: the sharing-aware and user-defined models
+    (and the others, from a graph with subsumed nodes)."""
     start = time.perf_counter()
     root_class = graph.root
+    def by_size(n):
+        return X.size_units(n, graph)
+
+    def by_flops(n):
+        return X.flops(n, graph, dims)
+
     if model.kind in ("dag", "flops-dag"):
         # starts: trees and greedy DAGs under both measures (what is small often shares well)
-        def by_size(n):
-            return X.size_units(n, graph)
-
-        def by_flops(n):
-            return X.flops(n, graph, dims)
-
         own = by_size if model.kind == "dag" else by_flops
         choice, cost = X.best_dag(graph, root_class, own, [by_size, by_flops])
+    elif model.kind in ("size", "flops"):  # egglog's extractor's models, when it cannot be used
+        choice, cost = X.tree_extract(graph, root_class, by_size if model.kind == "size" else by_flops)
     else:
         choice, cost = X.tree_extract(
             graph, root_class, lambda n: 0.0 if n.op == "term" else model.weight(_info_of_node(n, graph, dims))

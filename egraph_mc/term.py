@@ -153,6 +153,12 @@ def _rescale(q: Fraction, s: Term | None, t: Term) -> Term:
 
 
 def matmul(a: Term, b: Term) -> Term:
+    # A 1x1 product turns scalar where `*` meets it (2 * (x.T @ x)); numpy keeps it 1x1, so
+    # `2 * (x.T @ x) @ y.T` is valid there: a scalar against a dim of 1 is a scalar multiple.
+    if a.is_scalar and not b.is_scalar and b.shape[0] == "1":
+        return multiply(a, b)
+    if b.is_scalar and not a.is_scalar and a.shape[1] == "1":
+        return multiply(a, b)
     if a.is_scalar or b.is_scalar:
         raise ShapeError(f"'@' needs two matrices, got {describe(a)} @ {describe(b)}")
     if a.shape[1] != b.shape[0]:

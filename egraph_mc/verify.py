@@ -25,13 +25,23 @@ def random_values(
             values[name] = float(rng.uniform(0.5, 1.5))
             continue
         r, c = (1 if d == "1" else int(d) if d.isdigit() else dims[d] for d in sym.shape)
-        a = rng.standard_normal((r, c))
-        if sym.diagonal:
-            a = np.diag(np.diag(a))
-        elif sym.symmetric:
-            a = (a + a.T) / 2
-        values[name] = a
+        values[name] = random_direction(decls, name, rng, (r, c))
     return values
+
+
+def random_direction(decls: Declarations, name: str, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """A random matrix in the space `name` is declared in: symmetric or diagonal when it is.
+
+    The gradient of a symmetric X is only defined along symmetric directions (dX = dXᵀ), so
+    that is where it is checked.
+    """
+    a = rng.standard_normal(shape)
+    sym = decls.symbols[name]
+    if sym.diagonal:
+        return np.diag(np.diag(a))
+    if sym.symmetric:
+        return (a + a.T) / 2
+    return a
 
 
 def directional_fd(loss: Term, wrt: str, values: dict, direction: np.ndarray, dims: dict[str, int]) -> float:
@@ -57,7 +67,7 @@ def relative_error_vs_finite_differences(
     for _ in range(trials):
         dims = random_dims(decls, rng)
         values = random_values(decls, rng, dims)
-        v = rng.standard_normal(np.shape(values[wrt]))
+        v = random_direction(decls, wrt, rng, np.shape(values[wrt]))
         g = np.asarray(evaluate(gradient, values, dims), dtype=float)
         g = np.broadcast_to(g, np.shape(values[wrt]))
         analytic = float(np.sum(g * v))

@@ -6,6 +6,7 @@ yields its rule for both. Coefficients combine by BigRat arithmetic, never by re
 
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import partial
 
 from dataclasses import dataclass
@@ -83,12 +84,20 @@ def mt_nested(xs: MultiSet[MT]) -> MultiSet[MT]: ...
 def mt_nested_single(xs: MultiSet[MT]) -> MultiSet[MT]: ...
 
 
+@function(merge=lambda old, new: (old + new).reset_counts())
+def mt_nested_single_small(xs: MultiSet[MT]) -> MultiSet[MT]: ...
+
+
 @function(merge=lambda old, new: old)
 def mt_expansion(t: MT) -> MultiSet[MT]: ...
 
 
 @function(merge=lambda old, new: old)
 def mt_expansion_single(t: MT) -> MultiSet[MT]: ...
+
+
+@function(merge=lambda old, new: old)
+def mt_expansion_single_small(t: MT) -> MultiSet[MT]: ...
 
 
 @function(merge=lambda old, new: (old + new).reset_counts())
@@ -99,6 +108,10 @@ def st_nested(xs: MultiSet[ST]) -> MultiSet[ST]: ...
 def st_nested_single(xs: MultiSet[ST]) -> MultiSet[ST]: ...
 
 
+@function(merge=lambda old, new: (old + new).reset_counts())
+def st_nested_single_small(xs: MultiSet[ST]) -> MultiSet[ST]: ...
+
+
 @function(merge=lambda old, new: old)
 def st_expansion(t: ST) -> MultiSet[ST]: ...
 
@@ -107,9 +120,13 @@ def st_expansion(t: ST) -> MultiSet[ST]: ...
 def st_expansion_single(t: ST) -> MultiSet[ST]: ...
 
 
+@function(merge=lambda old, new: old)
+def st_expansion_single_small(t: ST) -> MultiSet[ST]: ...
+
+
 NESTED = (
-    (mt_nested, mt_nested_single, mt_expansion, mt_expansion_single),
-    (st_nested, st_nested_single, st_expansion, st_expansion_single),
+    (mt_nested, mt_expansion, mt_nested_single, mt_expansion_single, mt_nested_single_small, mt_expansion_single_small),
+    (st_nested, st_expansion, st_nested_single, st_expansion_single, st_nested_single_small, st_expansion_single_small),
 )
 
 SUMS = (
@@ -181,6 +198,7 @@ def sum_like_terms():
     lambda v: v.sum((1, v.lam), (2, v.sum((1, v.mu), (-1, v.lam)))),
     lambda v: v.sum((1, v.A), (3, v.sum((2, v.Y),))),
     lambda v: v.sum((1, v.A), (2, v.sum((1, v.Y), (1, v.X))), (3, v.sum((1, v.Y), (-1, v.X))), (2, v.sum((3, v.Y),))),
+    lambda v: v.sum((-1, v.sum((Fraction(1, 2), v.Y),)), (1, v.A)),
 )
 def sum_flatten():
     """A + q(B + C) = A + qB + qC: the sums inside a sum join it, all at once.
@@ -189,11 +207,13 @@ def sum_flatten():
     expansion is kept once), then flattened together: flattening one at a time made a sum for
     every subset of them. Inside a differential (the sum holds dX) the nested form is only a step
     and is subsumed; elsewhere A + 2(B + C) may be the compact answer and is kept. q (rC) = (qr) C
-    is never longer, so that flattening subsumes everywhere; a one-term inner sum 1·C is C itself
-    (`sum_single_unit`) and is left alone.
+    is never longer, so that flattening subsumes, but only for |r| > 1: G = 2H and H = G/2 can
+    both hold, and then q·G -> 2q·H -> q·G would subsume every member of the class. Along such a
+    cycle the factors multiply to 1, so some |r| <= 1 and its source is kept. A one-term inner
+    sum 1·C is C itself (`sum_single_unit`) and is left alone.
     """
     r = var("r", BigRat)
-    for k, (multi, single, expansion, expansion_single) in zip(SUMS, NESTED, strict=True):
+    for k, (multi, expansion, single, expansion_single, small, expansion_small) in zip(SUMS, NESTED, strict=True):
         s, a, b, xs, ys, t, u = k.vars()
         rest, ns = var("rest", MultiSet[k.term]), var("ns", MultiSet[k.term])
         inner = (
@@ -206,14 +226,20 @@ def sum_flatten():
         )
         scaled = ys.map(partial(k.scale, q))
         yield rule(*inner, ys.length() > i64(1)).then(set_(multi(xs)).to(MultiSet(t)), set_(expansion(t)).to(scaled))
-        yield rule(*inner, ys.length() == i64(1), u == ys.pick(), eq(u).to(k.term(r, a)), ne(r).to(ONE)).then(
-            set_(single(xs)).to(MultiSet(t)), set_(expansion_single(t)).to(scaled)
-        )
-        for group, expand, subsumes in ((multi, expansion, "hasd"), (single, expansion_single, "always")):
+        one_term = (*inner, ys.length() == i64(1), u == ys.pick(), eq(u).to(k.term(r, a)), ne(r).to(ONE))
+        yield rule(*one_term, abs(r) > ONE).then(set_(single(xs)).to(MultiSet(t)), set_(expansion_single(t)).to(scaled))
+        yield rule(*one_term, abs(r) <= ONE).then(set_(small(xs)).to(MultiSet(t)), set_(expansion_small(t)).to(scaled))
+        for group, expand, subsumes in (
+            (multi, expansion, "where dX"),
+            (single, expansion_single, "always"),
+            (small, expansion_small, "never"),
+        ):
             flat = k.total(rest + MultiSet.sum_multisets(ns.map(expand)))
             query = (*_no_zero(k, s, xs), group(xs) == ns, rest == xs - ns)
             if subsumes == "always":
                 yield rule(*query).then(union(s).with_(flat), subsume(k.total(xs)))
+            elif subsumes == "never":
+                yield rule(*query).then(union(s).with_(flat))
             else:
                 yield rule(*query, k.hasd(s) == i64(1)).then(union(s).with_(flat), subsume(k.total(xs)))
                 yield rule(*query, k.hasd(s) == i64(0)).then(union(s).with_(flat))

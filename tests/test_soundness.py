@@ -13,6 +13,7 @@ from egraph_mc.api import prepare
 from egraph_mc.audit import audit
 from egraph_mc.egraph import Limits, saturate, session
 from tests.losses import LOSSES, REFERENCE
+from tests.test_fuzz import REGRESSIONS
 
 CASES = [REFERENCE, *LOSSES]
 
@@ -26,3 +27,17 @@ def test_saturated_egraph_is_sound(name, loss, wrt, where, known):
     assert stats.enodes > 0
     assert report.checked_members > stats.enodes / 2, f"only {report.checked_members} of {stats.enodes} e-nodes were evaluated"
     assert report.ok, f"{name}: unequal members merged:\n" + "\n".join(report.mismatches[:10])
+
+
+# A symmetric or diagonal variable: dX = dXᵀ, so the read-off must not merge A with Aᵀ (F1 in
+# bench/FUZZ_FINDINGS.md: the e-graph of the first case merged C with Cᵀ before the fix).
+SYMMETRIC = [(loss, wrt, where) for finding, loss, wrt, where, _ in REGRESSIONS if finding == "F1"]
+
+
+@pytest.mark.parametrize(("loss", "wrt", "where"), SYMMETRIC, ids=[c[0] for c in SYMMETRIC])
+def test_saturated_egraph_is_sound_for_a_symmetric_variable(loss, wrt, where):
+    term, decls = prepare(loss, wrt, where)
+    with session() as s:
+        saturate(s, term, wrt, decls, Limits(seconds=30))
+        report = audit(s.egraph, decls, wrt, trials=2, seed=1)
+    assert report.ok, "unequal members merged:\n" + "\n".join(report.mismatches[:10])

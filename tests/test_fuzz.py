@@ -1,0 +1,172 @@
+"""Property-based fuzzing: egraph_mc never returns a wrong gradient, and never crashes on valid input.
+
+Random well-shaped losses (tests/strategies.py) are judged by a finite-difference oracle
+(tests/oracle.py) under every cost model. Allowed outcomes: "correct", "limit-stopped" (a limit
+stopped the rewriting, and the gradient returned is still right), "limit-error" (no gradient
+before the limit: nothing wrong was returned) and "oracle-skipped" (no trustworthy data to judge
+with). "wrong" and "error" fail.
+
+Profiles (hypothesis settings profiles, chosen with EGRAPH_MC_FUZZ=ci|long, default ci):
+- "ci": derandomized (the same losses on every run), no example database, no shrinking,
+  CI_EXAMPLES losses, under 3 minutes on the 2-core CI machine;
+- "long": random, 2000 losses (also `python -m bench.fuzz --n 2000`, which counts every outcome).
+The profile named "ci" replaces hypothesis' built-in one of that name, which hypothesis loads by
+itself when CI=true: it keeps that profile's settings (derandomize, no database) and adds ours.
+
+Every failing example found is fixed and kept below as an explicit regression case (REGRESSIONS),
+with the finding's number in bench/FUZZ_FINDINGS.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, Phase, event, given, note, settings
+
+from tests.oracle import FUZZ_LIMITS, check
+from tests.strategies import losses
+
+CI_EXAMPLES = 120
+LIMITS = FUZZ_LIMITS
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+
+settings.register_profile(
+    "ci",
+    settings.get_profile("ci"),
+    max_examples=CI_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=_SLOW_OK,
+    # No shrinking in CI: one check runs every cost model (about a second), so shrinking a
+    # failure takes many minutes; CI shows the failing loss as drawn (the same on every run) and
+    # the "long" profile, or `python -m bench.fuzz --reduce`, minimizes it.
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+)
+settings.register_profile(
+    "long",
+    max_examples=2000,
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=_SLOW_OK,
+)
+PROFILE = os.environ.get("EGRAPH_MC_FUZZ", "ci")
+
+
+@settings(settings.get_profile(PROFILE))
+@given(losses())
+def test_never_a_wrong_gradient(case):
+    out = check(case.loss, case.wrt, case.where, **LIMITS)
+    event(out.status)
+    note(str(out))
+    assert out.ok, str(out)
+
+
+# --- regressions: every failing example found, as a concrete case ------------------------------
+
+# (finding in bench/FUZZ_FINDINGS.md, loss, wrt, where, extra check() arguments): the minimized form
+# of each failing example the fuzz test or bench.fuzz found; the extra arguments make a
+# limit-dependent failure deterministic.
+REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
+    # wrong gradients: a symmetric or diagonal wrt (read-off merged A with Aᵀ)
+    ("F1", "tr((2 * S + B).T @ C) ** 2", "S", "S: m x m symmetric; B, C: m x m", {}),
+    ("F1", "tr((2 * A - B).T @ x @ y.T) ** (-1)", "A", "A: m x m diagonal; B: m x m; x, y: m", {}),
+    ("F1", "norm(M @ A + A)**2", "A", "A: n x n symmetric; M: n x n", {}),
+    ("F1", "norm(B.T @ (D @ B.T).T @ A + A)", "A", "A: n x n symmetric; B: m x n; D: n x n", {}),
+    ("F1", "tr((A.T @ A @ B + 2 * C).T @ P @ (A.T @ A + 2 * C))", "C", "A: k x n; B, C: n x n symmetric; P: n x n",
+     {}),
+    ("F1", "norm(M @ A)**2", "A", "A: n x n symmetric; M: n x n", {}),
+    # no gradient on valid losses: every member of a class subsumed (one-term sums G = 2H, H = G/2)
+    ("F2", "-norm(1/2 * x.T @ x @ y.T + z.T @ C)**2", "x", "x, z: m; y: n; C: m x n", {}),
+    ("F2", "norm(D + 1/2 * (x @ y.T @ E @ z) @ x.T)**2 + norm(z)**2", "z", "D: p x p; x: p; y: k; E: k x m; z: m",
+     {}),
+    ("F2", "norm(A @ B @ C + 1/2 * (x @ y.T @ E @ z) @ x.T @ x @ x.T)**2 + z.T @ z", "z",
+     "A: p x n; B: n x m; C: m x p; x: p; y: k; E: k x m; z: m", {}),
+    ("F2", "-x.T @ (1/2 * x.T @ A @ A.T + 1/2 * x.T @ B @ B.T).T", "x", "x: m; A, B: m x m", {}),
+    ("F2", "-tr(A) + norm(A)**2 + norm(A)**2 + norm(A)**2", "A", "A: m x m", {}),
+    # no gradient by FLOPs: the gradient's class had no shape (its members subsumed before the analysis)
+    ("F3", "-2/3 * lam * (norm(2 * (2 * x @ y.T @ A @ x - 2 * B @ B @ B.T @ x) - 2 * x)**2) * (y.T @ y)"
+     " - 3 * norm(3 * z) + 2 * norm(3 * C)", "A", "x: k; y: n; A: n x k; B: k x k; z: m; C: n x n; lam: scalar", {}),
+    # a printed gradient that does not parse back: a 1x1 product scaled, then multiplied by `@`
+    ("F4", "-x.T @ (2 * x.T @ x @ y.T @ A.T - y.T @ A.T).T @ x.T @ x / lam", "y", "x: n; y: m; A: n x m; lam: scalar",
+     {}),
+    ("F4", "norm((mu * C @ z @ u.T @ x).T)", "C", "x, u: m; C: m x k; z: k; mu: scalar", {}),
+    # valid losses that passed once a fix above landed, kept as they were found
+    ("F0", "norm(A + B)**2", "A", "A, B: m x n", {}),
+    ("F0", "tr((A + B) @ C)", "A", "A, B, C: n x n", {}),
+    ("F0", "z.T @ (A @ x + B.T @ x)", "z", "x, z: m; A: m x m; B: m x m symmetric", {}),
+    # limits: one iteration too slow to return (stopped at the hard deadline), an iteration limit
+    ("F5", "norm(1/2 * A.T + 1/2 * A)**2", "A", "A: m x m", {"time_limit": 2.0, "cost_models": ("size",)}),
+    ("F5", "tr(2 * A @ A @ A @ A + 2 * A @ B @ B.T @ A)", "A", "A: p x p symmetric; B: p x m",
+     {"iteration_limit": 20, "time_limit": 60.0, "cost_models": ("dag",)}),
+]
+
+
+def _params():
+    for i, (finding, loss, wrt, where, extra) in enumerate(REGRESSIONS):
+        yield pytest.param(loss, wrt, where, extra, id=f"{finding}-{i}")
+
+
+@pytest.mark.parametrize(("loss", "wrt", "where", "extra"), list(_params()))
+def test_regression(loss, wrt, where, extra):
+    out = check(loss, wrt, where, **{**LIMITS, **extra})
+    assert out.ok, str(out)
+    assert out.status != "oracle-skipped", str(out)  # a regression case must stay judgeable
+
+
+# --- the oracle itself ---------------------------------------------------------------------------
+
+
+def test_oracle_catches_a_wrong_gradient(monkeypatch):
+    import tests.oracle as oracle
+    from egraph_mc import compare_costs
+    from egraph_mc.parse import parse_loss, parse_where
+
+    where = "X: m x n; W: n x k; Y: m x k"
+
+    def wrong(loss, wrt, where_, **kw):
+        table = compare_costs(loss, wrt, where_, **kw)
+        for row in table.rows:  # the factor 2 is missing
+            row.term = parse_loss("X.T @ (X @ W - Y)", parse_where(where))
+            row.gradient = str(row.term)
+        return table
+
+    monkeypatch.setattr(oracle, "compare_costs", wrong)
+    out = oracle.check("norm(X @ W - Y)**2", "W", where, isolate=False)  # in this process: patched
+    assert out.status == "wrong", str(out)
+
+
+def test_oracle_passes_the_reference():
+    out = check(
+        "1/2 * norm(A.T @ (J + R).T @ (J + R) @ A - D)**2 + lam/2 * norm(R)**2",
+        "R",
+        "A: n x k; J, R: m x n; D: k x k diagonal; lam: scalar",
+    )
+    assert out.status == "correct", str(out)
+    assert out.trusted_trials == 2
+
+
+def test_oracle_knows_a_loss_singular_at_every_draw():
+    # ‖S - Sᵀ‖ is 0 for every symmetric S: not differentiable there, nothing to judge (an
+    # ExtractionError on it counts as "oracle-skipped", not as an engine error).
+    from tests.oracle import _singular_everywhere
+
+    assert _singular_everywhere("norm(S - S.T) + tr(S)", "S", "S: n x n symmetric", redraws=3, seed=0)
+    assert not _singular_everywhere("norm(S - S.T) + tr(S)", "S", "S: n x n", redraws=3, seed=0)
+    assert not _singular_everywhere("norm(S - S.T) + tr(A @ S)", "A", "S: n x n symmetric; A: n x n", 3, 0)
+
+
+def test_oracle_detects_a_near_singular_quotient():
+    import numpy as np
+
+    from egraph_mc.api import prepare
+    from tests.oracle import _near_singular
+
+    term, decls = prepare("tr(A) / tr(B)", "B", "A, B: n x n")
+    values = {"A": np.eye(3), "B": np.diag([1.0, -1.0, 1e-9])}
+    absolute = {k: np.abs(v) for k, v in values.items()}
+    assert _near_singular(term, values, absolute, {"n": 3}, "B")  # 1/tr(B) near its pole
+    assert not _near_singular(term, values, absolute, {"n": 3}, "A")  # linear in A: nothing singular
