@@ -124,7 +124,10 @@ def from_egg(expr, shapes: Mapping[str, T.Shape | None], normalize: bool = True)
     def _sum(ms, op: str) -> Term:
         pairs = []
         for el in ms.value:
-            q, x = get_callable_args(el)
+            args = get_callable_args(el)
+            if not args:  # the zero term (a run stopped before `sum_drop_zero` removed it)
+                continue
+            q, x = args
             pairs.append((rational(q), dec(x)))
         if not pairs:
             raise ExtractionError("the extracted gradient holds an empty sum")

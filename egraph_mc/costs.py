@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from egglog import BigInt, BigRat, MultiSet, String, eq, function, i64, ne, rule, ruleset, seq, set_, set_cost
 
-from egraph_mc.lang import MT, ST, UNIT, Dim, Mat, Scalar, cols, lin, mt_in, norm, rows, slin, smul, spow, sprod, st_in, tr
+from egraph_mc.lang import MT, NEVER, ST, UNIT, Dim, Mat, Scalar, cols, lin, mt_in, norm, rows, slin, smul, spow, sprod, st_in, tr
 
 
 @function(merge=lambda old, new: old.max(new))
@@ -87,9 +87,15 @@ def size_costs(
             flags.not_contains(i64(1)),
         ).then(set_cost(total, elements.length() * UNIT))
     yield rule(sprod(fs), fs.length() > i64(0)).then(set_cost(sprod(fs), (fs.length() - 1) * UNIT))
+    yield _empty_matrix_sum(xs)
     yield rule(spow(f, k), ne(k).to(i64(-1))).then(set_cost(spow(f, k), 2 * UNIT))
     yield rule(spow(f, k), eq(k).to(i64(-1))).then(set_cost(spow(f, k), 0))
     yield rule(tr(a), rows(a) == Dim.one(), cols(a) == Dim.one()).then(set_cost(tr(a), 0))
+
+
+def _empty_matrix_sum(xs):
+    """A matrix sum of no terms does not print (its shape is not in the node): zeros((m, n)) does."""
+    return rule(lin(xs), xs.length() == i64(0)).then(set_cost(lin(xs), NEVER))
 
 
 def size_cost_schedule():
@@ -135,6 +141,7 @@ def flops_costs(
     yield rule(eq(x).to(lin(xs)), xs.length() > i64(0), *shape(x, d1, d2, i, j)).then(
         set_cost(lin(xs), (xs.length() - 1) * (i * j * FLOP + 1))
     )
+    yield _empty_matrix_sum(xs)
     # a coefficient other than ±1 is one more pass over the term
     yield rule(MT(q, a), *shape(a, d1, d2, i, j), eq(abs(q)).to(BigRat(1, 1))).then(set_cost(MT(q, a), 0))
     yield rule(MT(q, a), *shape(a, d1, d2, i, j), ne(abs(q)).to(BigRat(1, 1))).then(set_cost(MT(q, a), i * j * FLOP + 2))

@@ -80,7 +80,12 @@ class Graph:
             elif n["op"] == "Dim.one":
                 dim_name[n["eclass"]] = "1"
         graph = cls()
-        graph.root = next((c for c, d in data["class_data"].items() if d.get("let") == f"${ROOT}"), None)
+        # a class bound by several lets lists them all ("$__expr_0, $gradient_root": the gradient is
+        # a term of the loss itself, as x for ½xᵀx)
+        graph.root = next(
+            (c for c, d in data["class_data"].items() if f"${ROOT}" in (x.strip() for x in d.get("let", "").split(","))),
+            None,
+        )
         rows, cols = {}, {}
         for n in raw.values():
             if n["op"] in ("rows", "cols") and raw[n["children"][0]]["eclass"] is not None:

@@ -343,7 +343,15 @@ def power(a: Term, k: int) -> Term:
         return one()
     factors: dict[Term, int] = {}
     for g, j in _factors(a0):
-        factors[g] = factors.get(g, 0) + j * k
+        j *= k
+        if g.op == "norm" and g.args[0].op == "scale" and j % 2 == 0:
+            # ‖sA‖ʲ = sʲ ‖A‖ʲ for an even power: the sign of s no longer matters. (Kept inside,
+            # ‖sA‖ differentiates into ‖sA‖⁻¹ products whose flattening never ends.)
+            s, inner = g.args[0].args
+            for h, i in (*_factors(s), (Term("norm", (inner,), None, None), 1)):
+                factors[h] = factors.get(h, 0) + i * j
+            continue
+        factors[g] = factors.get(g, 0) + j
     return scale(q**k, product(factors))
 
 

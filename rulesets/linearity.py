@@ -273,6 +273,9 @@ def sum_factor_coefficient():
             *_no_zero(k, s, xs),
             k.hasd(s) == i64(0),
             xs.length() > i64(1),
+            # no repeated term: q·a + q·a is (2q)·a (`sum_repeated_term`); factored, it would make
+            # the new class a + a = 2a, whose members factor into 4a, and so on without end
+            xs.reset_counts().length() == xs.length(),
             k.index(xs, t),
             magnitude(t) == p,  # any term's magnitude arriving re-runs the rule
             flags == xs.map(magnitude),

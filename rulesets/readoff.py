@@ -70,7 +70,9 @@ def grad_trace_bare(x: Mat, n: String, d: Dim):
 
 @readoff.law(lambda v: grad(slin(MultiSet[ST]())))
 def grad_zero(x: Mat, n: String, d: Dim, e: Dim):
-    """grad 0 = 0, of the variable's shape"""
+    """grad 0 = 0, of the variable's shape (the gradient's own, when no dX was ever built:
+    a loss that is constant, such as tr(A) - tr(Aᵀ))"""
     yield rule(
         eq(x).to(grad(slin(MultiSet[ST]()))), rows(Mat.dvar(n)) == d, cols(Mat.dvar(n)) == e
     ).then(union(x).with_(Mat.zeros(d, e)))
+    yield rule(eq(x).to(grad(slin(MultiSet[ST]()))), rows(x) == d, cols(x) == e).then(union(x).with_(Mat.zeros(d, e)))

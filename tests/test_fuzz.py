@@ -94,6 +94,12 @@ REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
     ("F4", "-x.T @ (2 * x.T @ x @ y.T @ A.T - y.T @ A.T).T @ x.T @ x / lam", "y", "x: n; y: m; A: n x m; lam: scalar",
      {}),
     ("F4", "norm((mu * C @ z @ u.T @ x).T)", "C", "x, u: m; C: m x k; z: k; mu: scalar", {}),
+    # no gradient for a constant loss (no dX was ever built to read the zero's shape from)
+    ("F6", "-tr(A) + tr(A.T)", "A", "A: m x m; B: m x n", {}),
+    # a run stopped by a limit extracted a sum still holding a zero term
+    ("F7", "3 * (3 * (mu * A @ x @ y.T @ B - 1/2 * x @ y.T).T @ A @ A.T @ z).T @ C @ C.T @ D @ (3 * (mu * A @ x"
+     " @ y.T @ B - 1/2 * x @ y.T).T @ A @ A.T @ z) - 2 * norm(A)**2 + tr(lam * E)", "A",
+     "A: n x n; x, y, z: n; B: n x n symmetric; C: n x m; D: n x n diagonal; E: m x m symmetric; mu, lam: scalar", {}),
     # valid losses that passed once a fix above landed, kept as they were found
     ("F0", "norm(A + B)**2", "A", "A, B: m x n", {}),
     ("F0", "tr((A + B) @ C)", "A", "A, B, C: n x n", {}),
@@ -103,6 +109,22 @@ REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
     ("F5", "tr(2 * A @ A @ A @ A + 2 * A @ B @ B.T @ A)", "A", "A: p x p symmetric; B: p x m",
      {"iteration_limit": 20, "time_limit": 60.0, "cost_models": ("dag",)}),
 ]
+
+
+# Small losses whose e-graph grew without end (no gradient before the limit): they must saturate.
+SATURATES = [
+    ("F8", "1/2 * x.T @ x", "x", "x: m"),
+    ("F8", "1/2 * x.T @ x + norm(A)**2 + norm(2 * y.T)**2", "x", "x, y: m; A: m x n"),
+    ("F9", "norm(lam * A)**2", "A", "A: m x k; lam: scalar"),
+    ("F9", "norm(lam * (lam * A @ x - y))**2 + norm(2 * z)**2", "A", "A: m x k; x: k; y, z: m; lam: scalar"),
+    ("F9", "-norm(3 * (A - B) + B)**2 + norm(lam * A)**2", "A", "A: m x m; B: m x m diagonal; lam: scalar"),
+]
+
+
+@pytest.mark.parametrize(("loss", "wrt", "where"), [c[1:] for c in SATURATES], ids=[f"{c[0]}-{i}" for i, c in enumerate(SATURATES)])
+def test_small_loss_saturates(loss, wrt, where):
+    out = check(loss, wrt, where, **LIMITS)
+    assert out.status == "correct", str(out)  # not limit-stopped, not limit-error
 
 
 def _params():
