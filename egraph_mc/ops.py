@@ -44,6 +44,25 @@ def wrap(show: Show, t: Term, level: int) -> str:
     return s if lv >= level else f"({s})"
 
 
+def _combination(terms, vals):
+    """Σ qᵢvᵢ with one full-size temporary where possible: a coefficient of ±1 is no multiply, and
+    the terms after the first accumulate in place into an array this sum owns (the values of
+    subterms are shared, so the first term is never written to)."""
+    acc, owned = None, False
+    for (q, _), v in zip(terms, vals, strict=True):
+        if acc is None:
+            acc, owned = (v, False) if q == 1 else (-v if q == -1 else float(q) * v, True)
+        elif not owned:
+            acc, owned = (acc + v if q == 1 else acc - v if q == -1 else acc + float(q) * v), True
+        elif q == 1:
+            acc += v
+        elif q == -1:
+            acc -= v
+        else:
+            acc += float(q) * v
+    return acc
+
+
 def _size(dims: dict[str, int], d: str) -> int:
     return 1 if d == "1" else (int(d) if d.isdigit() else dims[d])
 
@@ -261,7 +280,7 @@ OPS: dict[str, Op] = {
         ),
         Op(
             "sum",
-            evaluate=lambda t, vals, dims: sum(float(q) * v for (q, _), v in zip(t.args, vals, strict=True)),
+            evaluate=lambda t, vals, dims: _combination(t.args, vals),
             text=lambda t, show: sum_text(t.args, show),
             latex=lambda t, show: sum_text(t.args, show, coefficient_latex),
             to_egg=lambda t, kids: lang.lin(MultiSet(*(_mt(q, k) for (q, _), k in zip(t.args, kids, strict=True)))),
@@ -294,7 +313,7 @@ OPS: dict[str, Op] = {
         ),
         Op(
             "ssum",
-            evaluate=lambda t, vals, dims: sum(float(q) * v for (q, _), v in zip(t.args, vals, strict=True)),
+            evaluate=lambda t, vals, dims: _combination(t.args, vals),
             text=lambda t, show: sum_text(t.args, show),
             latex=lambda t, show: sum_text(t.args, show, coefficient_latex),
             to_egg=lambda t, kids: lang.slin(MultiSet(*(_st(q, k) for (q, _), k in zip(t.args, kids, strict=True)))),
