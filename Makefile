@@ -1,10 +1,13 @@
-# Two commands: `make demo` (the reference example) and `make test` (the test suite).
-# Each creates .venv and installs what it needs; only python3 and make are assumed.
+# `make demo` (the reference example), `make test` (the test suite), `make fuzz` (2000 random
+# losses against finite differences), `make bench` (the benchmark:
+# bench/results/*.json, plots and bench/REPORT.md) and `make bench-quick` (the same in under two
+# minutes, into bench/results-quick/). Each creates .venv and installs what it needs; only python3
+# and make are assumed.
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test clean
+.PHONY: demo test fuzz bench bench-quick clean
 
 $(VENV)/.base: pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,11 +19,27 @@ $(VENV)/.dev: $(VENV)/.base
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# torch first, pinned: pip then takes its CPU build, which is all tensorgrad and the eval-speed part need
+$(VENV)/.bench: $(VENV)/.base
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[bench]"
+	touch $@
+
 demo: $(VENV)/.base
 	$(VENV)/bin/egraph-mc demo
 
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+# the long fuzz profile: 2000 random losses against finite differences (bench/results/fuzz.json)
+fuzz: $(VENV)/.dev
+	$(PY) -m bench.fuzz --n 2000
+
+bench: $(VENV)/.bench
+	$(PY) -m bench.run
+
+bench-quick: $(VENV)/.bench
+	$(PY) -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -47,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.timing import median_seconds
 from egraph_mc.parse import Declarations, parse_loss, parse_where
 from egraph_mc.render import printed_size, to_text
 from egraph_mc.term import ONE_DIM, Term, as_scalar
@@ -125,12 +126,7 @@ def _problem(loss: str, wrt: str, where: str) -> _Problem:
 
 
 def _median_seconds(run: Callable[[], object], repeats: int = REPEATS) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
+    return median_seconds(run, repeats)
 
 
 def _translated(p: _Problem, text: str) -> tuple[Term, str, int]:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 
+from bench.timing import median_seconds
 from egraph_mc import compare_costs
 from egraph_mc.parse import parse_loss, parse_where
 from egraph_mc.render import numpy_function
@@ -39,13 +38,7 @@ EXPANDED = {
 
 
 def time_call(fn, values, repeats: int) -> float:
-    fn(**values)  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(**values)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_seconds(lambda: fn(**values), repeats, warmup=True)[0]
 
 
 def main() -> None:
