@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from egglog import BigRat, MultiSet, String, eq, i64, rewrite, rule, union
 
-from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, cols, factor_in, grad, is_sym, lin, rows, shasd, slin, smul, sprod, st_grad, tr
+from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, cols, factor_in, grad, lin, rows, shasd, slin, smul, sprod, st_grad, tr
 from rulesets._law import Family
 
 readoff = Family("readoff")
-HALF = BigRat(1, 2)
 
 
 @readoff.law(lambda v: grad(v.sum((1, tr(v.A.T @ v.dX)), (-2, tr(v.A @ v.dX.T)))))
@@ -39,27 +38,16 @@ def grad_product(x: Mat, xs: MultiSet[Scalar], f: Scalar, g: Scalar, i: i64, fla
     ).then(union(x).with_(smul(sprod(xs.remove(f)), grad(f))))
 
 
-def _sym(a: Mat) -> Mat:
-    return lin(MultiSet(MT(HALF, a), MT(HALF, a.T)))
-
-
-@readoff.law(lambda v: grad(tr(v.A.T @ v.dX)), (lambda v: grad(tr(v.N @ v.dS)), "S"))
+@readoff.law(lambda v: grad(tr(v.A.T @ v.dX)))
 def grad_trace(a: Mat, n: String):
-    """grad tr(A dX) = Aᵀ; for a symmetric X, (A + Aᵀ)/2.
-
-    For a symmetric X only dX = dXᵀ is allowed, and tr(A dX) = tr(Aᵀ dX): both Aᵀ and A would do,
-    and the e-graph finds both. Read off as they are, they would merge A with Aᵀ. The symmetric
-    part is the one gradient that is itself symmetric, the same from either form.
-    """
-    yield rewrite(grad(tr(a @ Mat.dvar(n)))).to(a.T, is_sym(Mat.var(n)) == i64(0))
-    yield rewrite(grad(tr(a @ Mat.dvar(n)))).to(_sym(a), is_sym(Mat.var(n)) == i64(1))
+    """grad tr(A dX) = Aᵀ"""
+    yield rewrite(grad(tr(a @ Mat.dvar(n)))).to(a.T)
 
 
-@readoff.law(lambda v: grad(tr(v.A @ v.dX.T)), (lambda v: grad(tr(v.N @ v.dS.T)), "S"))
+@readoff.law(lambda v: grad(tr(v.A @ v.dX.T)))
 def grad_trace_transposed(a: Mat, n: String):
-    """grad tr(A dXᵀ) = A; for a symmetric X, (A + Aᵀ)/2 (see `grad_trace`)."""
-    yield rewrite(grad(tr(a @ Mat.dvar(n).T))).to(a, is_sym(Mat.var(n)) == i64(0))
-    yield rewrite(grad(tr(a @ Mat.dvar(n).T))).to(_sym(a), is_sym(Mat.var(n)) == i64(1))
+    """grad tr(A dXᵀ) = A"""
+    yield rewrite(grad(tr(a @ Mat.dvar(n).T))).to(a)
 
 
 @readoff.law((lambda v: grad(tr(v.dQ)), "Q"))

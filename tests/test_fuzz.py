@@ -118,6 +118,8 @@ SATURATES = [
     ("F9", "norm(lam * A)**2", "A", "A: m x k; lam: scalar"),
     ("F9", "norm(lam * (lam * A @ x - y))**2 + norm(2 * z)**2", "A", "A: m x k; x: k; y, z: m; lam: scalar"),
     ("F9", "-norm(3 * (A - B) + B)**2 + norm(lam * A)**2", "A", "A: m x m; B: m x m diagonal; lam: scalar"),
+    ("F1", "norm(A @ B @ B)**2", "B", "A: n x m; B: m x m symmetric"),
+    ("F1", "-0.25 * norm(2 * A @ B.T @ B)**2", "B", "A: n x m; B: m x m diagonal"),
 ]
 
 
