@@ -26,6 +26,7 @@ from egraph_mc.errors import (
 )
 from egraph_mc.models import BUILTIN, CostModel, NodeInfo, Pick, extract_from_graph, resolve
 from egraph_mc.parse import Declarations, parse_loss, parse_where
+from egraph_mc.symmetric import symmetric_part
 from egraph_mc.render import numpy_function, program_latex, program_text, to_latex, to_text
 from egraph_mc.term import Term
 from egraph_mc.verify import relative_error_vs_finite_differences
@@ -135,6 +136,13 @@ def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolat
                 picks[m.name] = extract_from_graph(graph, m, decls, sizes)
             except KeyError:
                 picks[m.name] = "no gradient was read off"
+    if decls.symbols[wrt].symmetric:  # the symmetric part of the general gradient (see `symmetric`)
+        names = {n for n, sym in decls.symbols.items() if sym.symmetric}
+        by_name = {m.name: m for m in models}
+        for name, pick in picks.items():
+            if isinstance(pick, Pick):
+                pick.term = symmetric_part(pick.term, names)
+                pick.cost = by_name.get(name, BUILTIN.get(name, BUILTIN["size"])).score(pick.term, sizes)
     return term, decls, outcome.stats, picks, sizes, outcome.complete
 
 

@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from egglog import EGraph, MultiSet, bindings, run, set_, unstable_combine_rulesets
 from egglog.egraph_state import span
@@ -156,25 +155,16 @@ def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations, gradien
         for leaf in leaves:
             facts += [set_(lang.rows(leaf)).to(rows), set_(lang.cols(leaf)).to(cols)]
         facts.append(set_(lang.dep(lang.Mat.var(name))).to(1 if name == wrt else 0))
-        # A symmetric variable is differentiated as a general matrix (see `gradient_root`): Xᵀ = X
-        # inside the e-graph would make dX = dXᵀ, and tr(A dX) = tr(Aᵀ dX) read off both A and Aᵀ.
+        # A symmetric variable is differentiated as a general matrix (see `egraph_mc.symmetric`).
         symmetric = sym.symmetric and name != wrt
         facts.append(set_(lang.is_sym(lang.Mat.var(name))).to(1 if symmetric else 0))
     egraph.register(*facts)
 
 
-def gradient_root(loss: Term, wrt: str, decls: Declarations | None = None):
-    """grad(d L): the e-class where the read-off gradient appears.
-
-    For a symmetric (or diagonal) variable, (G + Gᵀ)/2 of the gradient G of the loss as written
-    for a general matrix: along the symmetric directions it may move in, the two agree, and the
-    symmetric one is the gradient a symmetric variable can follow.
-    """
-    g = lang.grad(lang.sD(to_egg(loss)))
-    if decls is not None and decls.symbols[wrt].symmetric:
-        half = lang.rat(Fraction(1, 2))
-        return lang.lin(MultiSet(lang.MT(half, g), lang.MT(half, g.T)))
-    return g
+def gradient_root(loss: Term, wrt: str):
+    """grad(d L): the e-class where the read-off gradient appears (for a symmetric variable, the
+    gradient of the loss as written for a general matrix: see `egraph_mc.symmetric`)."""
+    return lang.grad(lang.sD(to_egg(loss)))
 
 
 def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, limits: Limits = Limits(), progress=None):
@@ -184,7 +174,7 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
     stats = RunStats()
     start = time.perf_counter()
     egraph = template.egraph
-    root = egraph.let(ROOT, gradient_root(loss, wrt, decls))
+    root = egraph.let(ROOT, gradient_root(loss, wrt))
     seed(egraph, loss.symbols(), wrt, decls, root)
     stats.seconds["build"] = time.perf_counter() - start
     start = time.perf_counter()

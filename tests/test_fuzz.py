@@ -120,6 +120,9 @@ SATURATES = [
     ("F9", "-norm(3 * (A - B) + B)**2 + norm(lam * A)**2", "A", "A: m x m; B: m x m diagonal; lam: scalar"),
     ("F1", "norm(A @ B @ B)**2", "B", "A: n x m; B: m x m symmetric"),
     ("F1", "-0.25 * norm(2 * A @ B.T @ B)**2", "B", "A: n x m; B: m x m diagonal"),
+    ("F1", "-tr((mu * A @ A + mu * B.T @ x @ y.T) @ C.T @ D.T @ C + 2 * E @ F.T @ F @ E.T) - tr(1/2 * A)"
+     " - 1/2 * norm(2 * A)**2", "A",
+     "A: n x n diagonal; B: m x n; x: m; y: n; C: k x n; D: k x k symmetric; E: n x p; F: k x p; mu: scalar"),
 ]
 
 
