@@ -117,6 +117,10 @@ def _summary(results: Mapping) -> list[str]:
         size = "; ".join(f"n={n}: median size pick/ours {_f(_median(r['size_pick_ratio'] for r in rs), 2)}"
                          for n, rs in by_size.items())
         out.append(f"- evaluation speed (above 1: our flops-dag numpy gradient is faster): {torch}; {size}.")
+    mem = results.get("memory")
+    if mem:
+        out.append(f"- peak memory of the e-graph worker: at most {_f(mem.get('max_peak_mb'))} MB over "
+                   f"{len(mem['rows'])} cases, unsaturable losses at the default limits included.")
     return out + [""]
 
 
@@ -258,6 +262,17 @@ def _evalspeed(ev: Mapping, plots: Mapping[str, str]) -> list[str]:
     return out
 
 
+def _memory(mem: Mapping) -> list[str]:
+    out = ["## Peak memory", "",
+           "Peak resident memory of the e-graph worker process (where the e-graph lives; its address space "
+           "is capped at 8 GB by default), one fresh process per case, default limits unless shown "
+           "(10 s, 100,000 e-nodes, 150 iterations). The unsaturable cases are those of tests/test_limits.py.", ""]
+    rows = [[r["name"], _cell(", ".join(f"{k}={v}" for k, v in r["limits"].items()) or "default"),
+             _cell(r.get("outcome")), _f(r.get("enodes")), _s(r.get("seconds")), _f(r.get("peak_mb"))]
+            for r in mem["rows"]]
+    return out + _table(["case", "limits", "outcome", "e-nodes", "seconds", "peak MB"], rows) + [""]
+
+
 def render(results: Mapping, plots: Mapping[str, str] | str | None = None) -> str:
     """The report. results: {"meta", "quality", "anchors", "scaling", "evalspeed"} (a part may be
     missing); plots: {name: path relative to the report}, or why there are none."""
@@ -274,4 +289,6 @@ def render(results: Mapping, plots: Mapping[str, str] | str | None = None) -> st
         lines += _scaling(results["scaling"], plots)
     if results.get("evalspeed"):
         lines += _evalspeed(results["evalspeed"], plots)
+    if results.get("memory"):
+        lines += _memory(results["memory"])
     return "\n".join(lines).rstrip() + "\n"

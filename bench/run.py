@@ -3,7 +3,7 @@
     python -m bench.run [--quick] [--out DIR] [--report FILE]
 
 Full run: every corpus problem, 3 repeats, scaling k = 1..64 and L = 2..10, evaluation at n = 64,
-256, 1024; writes bench/results/{quality,anchors,scaling,evalspeed,meta}.json, the PNG plots in
+256, 1024; writes bench/results/{quality,anchors,scaling,evalspeed,memory,meta}.json, the PNG plots in
 bench/results/ and bench/REPORT.md. `--quick` (under 2 minutes): a few problems, 1 repeat, small
 scaling ranges, n = 64 only; it writes to bench/results-quick/ (report included) so it never
 overwrites the committed results of a full run. Progress goes to stderr, one line per step.
@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench import evalspeed, quality, scaling
+from bench import evalspeed, memory, quality, scaling
 from bench.anchors import run_all, tool_versions
 from bench.corpus import CORPUS, Problem, problem
 from bench.plots import make_plots
@@ -149,6 +149,7 @@ def run(quick: bool = False, problems: list[str] | None = None, out: Path | None
         "scaling": lambda: scaling.run_scaling(scaling.QUICK if quick else scaling.FULL, repeats, progress),
         "evalspeed": lambda: evalspeed.run_evalspeed(eval_names, [64] if quick else evalspeed.SIZES,
                                                      repeats=1 if quick else 7, progress=progress),
+        "memory": lambda: memory.run_memory(memory.QUICK if quick else memory.CASES, progress),
     }
     results: dict = {"meta": _meta(quick, command or "python -m bench.run" + (" --quick" if quick else ""))}
     timings = results["meta"]["part_seconds"] = {}

@@ -18,7 +18,7 @@ from egraph_mc.api import COST_MODELS
 from egraph_mc.parse import parse_loss, parse_where
 from egraph_mc.render import evaluate
 
-PARTS = ("quality", "anchors", "scaling", "evalspeed")
+PARTS = ("quality", "anchors", "scaling", "evalspeed", "memory")
 
 
 def test_quick_run_writes_every_result_and_the_report(tmp_path):
@@ -53,8 +53,13 @@ def test_quick_run_writes_every_result_and_the_report(tmp_path):
     row = ev["rows"][0]
     assert row["status"] == "ok" and row["ours_s"] > 0 and row["torch"] in ("ok", "not installed")
 
+    mem = data["memory"]
+    assert [r["name"] for r in mem["rows"]][0] == "reference"
+    assert all(r["peak_mb"] > 0 and "outcome" in r for r in mem["rows"])
+
     text = report.read_text()
-    for heading in ("## Summary", "## Quality and speed", "## Anchors", "## Scaling", "## Evaluation speed"):
+    for heading in ("## Summary", "## Quality and speed", "## Anchors", "## Scaling", "## Evaluation speed",
+                    "## Peak memory"):
         assert heading in text
     assert "log-determinant" in text and "unsupported" in text
     assert set(PARTS) <= set(results)
