@@ -379,7 +379,9 @@ def to_term(graph: Graph, choice: dict[str, Node], root: str, shapes: dict[str, 
             case "term":
                 t = (n.coefs[0], kids[0])  # a (coefficient, term) pair, consumed by its sum
             case "sum" | "ssum":
-                t = T.node(n.op, tuple(kids))
+                # q·(r·C) is (qr)·C: a nested one-term sum (the e-graph may keep one, subsumed) prints longer
+                pairs = [(q * u.args[0][0], u.args[0][1]) if u.op == n.op and len(u.args) == 1 else (q, u) for q, u in kids]
+                t = pairs[0][1] if len(pairs) == 1 and pairs[0][0] == 1 else T.node(n.op, tuple(pairs))
             case "pow":
                 t = T.node("pow", (kids[0],), n.attr)
             case _:
