@@ -24,7 +24,6 @@ import json
 import re
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -33,20 +32,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from egraph_mc.api import COST_MODELS
+from bench.provenance import commit_label
 from tests.oracle import FUZZ_LIMITS, STATUSES, check
 from tests.strategies import losses
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _commit() -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "egraph_mc", "rulesets"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        return head + ("+dirty" if dirty else "")
-    except OSError:
-        return "unknown"
 
 
 def run(n: int, seed_value: int, limits: dict, every: int = 25, quiet: bool = False) -> dict:
@@ -97,7 +87,7 @@ def run(n: int, seed_value: int, limits: dict, every: int = 25, quiet: bool = Fa
         "seed": seed_value,
         "limits": limits,
         "cost_models": list(COST_MODELS),
-        "commit": _commit(),
+        "commit": commit_label("egraph_mc", "rulesets"),  # the engine under test
         "python": platform.python_version(),
         "wall_seconds": time.perf_counter() - started,
         "counts": {k: counts.get(k, 0) for k in STATUSES},

@@ -17,7 +17,6 @@ import os
 import platform
 import shlex
 import statistics
-import subprocess
 import sys
 import time
 import warnings
@@ -30,6 +29,7 @@ from bench import evalspeed, memory, quality, scaling
 from bench.anchors import run_all, tool_versions
 from bench.corpus import CORPUS, Problem, problem
 from bench.plots import make_plots
+from bench.provenance import commit_label
 from bench.report import render
 
 ROOT = Path(__file__).resolve().parent
@@ -88,25 +88,12 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def _commit() -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              timeout=10).stdout.strip()
-        # the code, not this run's own outputs (bench/results, the report)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
-                                ":!bench/results", ":!bench/REPORT.md"], cwd=ROOT.parent, capture_output=True,
-                               text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return f"{head}{' (with uncommitted changes)' if dirty else ''}" if head else "unknown"
-
-
 def _meta(quick: bool, command: str) -> dict:
     return {
         "command": command,
         "quick": quick,
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": _commit(),
+        "commit": commit_label(".", ":!bench/results", ":!bench/results-quick", ":!bench/REPORT.md"),  # not its outputs
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}, "
                    f"Python {platform.python_version()}",
         "versions": {"egraph-mc": _version("egraph-mc"), "egglog": _version("egglog"), "numpy": _version("numpy"),
