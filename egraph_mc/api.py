@@ -142,7 +142,7 @@ def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolat
         for name, pick in picks.items():
             if isinstance(pick, Pick):
                 pick.term = symmetric_part(pick.term, names)
-                pick.cost = by_name.get(name, BUILTIN.get(name, BUILTIN["size"])).score(pick.term, sizes)
+                pick.cost = (by_name.get(name) or BUILTIN[name]).score(pick.term, sizes)
     return term, decls, outcome.stats, picks, sizes, outcome.complete
 
 

@@ -142,24 +142,19 @@ def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[
             term = from_egg(expr, decls.shapes, normalize=model.kind == "size")
             unit = lang.UNIT if model.kind == "size" else FLOP
             return Pick(term, model.score(term, dims), best // unit, time.perf_counter() - start)
-    else:
-        if "graph" not in graph_cache:
-            graph_cache["graph"] = X.Graph.of(egraph)
+    # In Python: the sharing-aware and user-defined models; and every model, with the subsumed nodes
+    # too, when every path to a term went through one (see `X.Graph.from_json`).
+    for subsumed in (False, True) if model.kind not in ("size", "flops") else (True,):
+        key = "with subsumed" if subsumed else "graph"
+        if key not in graph_cache:
+            graph_cache[key] = X.Graph.of(egraph, subsumed=subsumed)
         try:
-            pick = extract_from_graph(graph_cache["graph"], model, decls, dims)
-            pick.seconds = time.perf_counter() - start
-            return pick
+            pick = extract_from_graph(graph_cache[key], model, decls, dims)
         except KeyError:
-            pass
-    # Every path to a term went through subsumed nodes: extract with them (see `X.Graph.from_json`).
-    if "with subsumed" not in graph_cache:
-        graph_cache["with subsumed"] = X.Graph.of(egraph, subsumed=True)
-    try:
-        pick = extract_from_graph(graph_cache["with subsumed"], model, decls, dims)
-    except KeyError:
-        raise ExtractionError("no gradient was read off") from None
-    pick.seconds = time.perf_counter() - start
-    return pick
+            continue
+        pick.seconds = time.perf_counter() - start
+        return pick
+    raise ExtractionError("no gradient was read off")
 
 
 def extract_from_graph(graph: X.Graph, model: CostModel, decls: Declarations, dims: Mapping[str, int]) -> Pick:
