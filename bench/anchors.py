@@ -48,10 +48,13 @@ from pathlib import Path
 import numpy as np
 
 from bench.timing import median_seconds
-from egraph_mc.parse import Declarations, parse_loss, parse_where
+from egraph_mc.declare import Declarations, parse_where
+from egraph_mc.parse import parse_loss
 from egraph_mc.render import printed_size, to_text
-from egraph_mc.term import ONE_DIM, Term, as_scalar
-from egraph_mc.verify import directional_fd, random_dims, random_values, relative_error_vs_finite_differences
+from egraph_mc.parse import as_scalar
+from egraph_mc.term import ONE_DIM, Term
+from egraph_mc.testing.numeric import random_dims, random_values
+from egraph_mc.verify import directional_fd, relative_error_vs_finite_differences
 
 TOLERANCE = 1e-6  # a relative error below this is a right gradient
 REPEATS = 3
@@ -884,16 +887,16 @@ def run_all(problems, tools=("sympy", "tensorgrad")) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--all", action="store_true", help="also run every test loss of tests/losses.py")
+    ap.add_argument("--all", action="store_true", help="also run the corpus's core problems (the test losses)")
     ap.add_argument("--tool", choices=sorted(RUNNERS), action="append", help="only this tool (repeatable)")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--verbose", action="store_true", help="print the raw answers and notes")
     args = ap.parse_args(argv)
     problems = list(EXAMPLES)
     if args.all:
-        from tests.losses import LOSSES, REFERENCE
+        from egraph_mc.testing.corpus import CORE
 
-        problems += [(n, loss, w, wh) for n, loss, w, wh, _ in [REFERENCE, *LOSSES]]
+        problems += [(p.name, p.loss, p.wrt, p.where) for p in CORE]
     print("versions:", ", ".join(f"{k} {v}" for k, v in tool_versions().items()))
     print("| problem | tool | status | size | seconds | correct | gradient |")
     print("|---|---|---|---|---|---|---|")

@@ -17,10 +17,11 @@ import numpy as np
 
 from bench.timing import median_seconds
 from egraph_mc import compare_costs
-from egraph_mc.parse import parse_loss, parse_where
+from egraph_mc.declare import parse_where
+from egraph_mc.parse import parse_loss
 from egraph_mc.render import numpy_function
 from egraph_mc.score import dag_flops, flops
-from tests.losses import REFERENCE
+from egraph_mc.testing.corpus import problem
 
 DIMS = {"m": 2000, "n": 1000, "k": 20}
 # The gradient written out: distributed over the product (the blog's hand derivation), and fully
@@ -47,7 +48,8 @@ def main() -> None:
     ap.add_argument("--markdown", action="store_true", help="print only the compare table, as Markdown")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
-    _, loss, wrt, where, _ = REFERENCE
+    ref = problem("reference")
+    loss, wrt, where = ref.loss, ref.wrt, ref.where
     table = compare_costs(loss, wrt, where, DIMS)
     if args.markdown:
         print(table.markdown())

@@ -5,8 +5,8 @@ every matrix is square or a vector; no dim is kept small) it times, as medians o
 after one warm-up call, on the same random float64 data:
 - ours: `GradientResult.to_numpy()` of the `flops-dag` pick (optimized at those dims);
 - the `size` pick's numpy function, to show what the FLOPs-aware pick buys;
-- torch.autograd (CPU, float64): the loss built from the parsed loss term op by op
-  (`torch_value`, a small interpreter; no user string is evaluated), then `torch.autograd.grad`,
+- torch.autograd (CPU, float64): the loss built from the parsed loss term by each operation's
+  `numpy` facet over torch (`torch_value`; no user string is evaluated), then `torch.autograd.grad`,
   i.e. a forward and a backward pass, as a torch user would get the gradient.
 Both libraries run single-threaded (see `_threads`). Ratios are torch / ours and size pick / ours
 (above 1: ours is faster). torch is optional; without it the torch columns say "not installed".
@@ -22,64 +22,43 @@ from contextlib import ExitStack, contextmanager
 
 import numpy as np
 
-from bench.corpus import Problem, problem
+from egraph_mc.testing.corpus import Problem, problem
 from bench.timing import median_seconds
 from egraph_mc import optimize_gradient, score
-from egraph_mc.parse import parse_where
+from egraph_mc.render import evaluate
+from egraph_mc.declare import parse_where
 from egraph_mc.term import Term
-from egraph_mc.verify import random_values
+from egraph_mc.testing.numeric import random_values
 
 PROBLEMS = ["reference", "least squares", "autoencoder", "five-term sum"]
 SIZES = [64, 256, 1024]
 
 
-def _torch_ops(torch) -> dict[str, Callable]:
-    """op -> (term, child values, dims) -> value: egraph_mc.ops.OPS' evaluate facet, in torch."""
+class TorchXP:
+    """The array functions of `egraph_mc.ops.NumpyXP` in torch (float64), so that every operation's
+    `numpy` facet evaluates a term in torch, for autograd."""
 
-    def size(dims, d):
-        return 1 if d == "1" else int(d) if d.isdigit() else dims[d]
+    inplace = False  # autograd: no in-place accumulation
 
-    def linear(t, vals, dims):
-        return sum(float(q) * v for (q, _), v in zip(t.args, vals, strict=True))
+    def __init__(self, torch):
+        self.torch = torch
 
-    def product(t, vals, dims):
-        out = 1.0
-        for v in vals:
-            out = out * v
-        return out
+    def eye(self, n: int):
+        return self.torch.eye(n, dtype=self.torch.float64)
 
-    return {
-        "var": lambda t, vals, dims: dims["__values__"][t.attr],
-        "svar": lambda t, vals, dims: dims["__values__"][t.attr],
-        "one": lambda t, vals, dims: 1.0,
-        "eye": lambda t, vals, dims: torch.eye(size(dims, t.attr), dtype=torch.float64),
-        "zeros": lambda t, vals, dims: torch.zeros(size(dims, t.attr[0]), size(dims, t.attr[1]), dtype=torch.float64),
-        "matmul": lambda t, vals, dims: vals[0] @ vals[1],
-        "transpose": lambda t, vals, dims: vals[0].T,
-        "sum": linear,
-        "ssum": linear,
-        "scale": lambda t, vals, dims: vals[0] * vals[1],
-        "trace": lambda t, vals, dims: torch.trace(vals[0]),
-        "norm": lambda t, vals, dims: torch.linalg.norm(vals[0]),  # Frobenius (flattened 2-norm)
-        "prod": product,
-        "pow": lambda t, vals, dims: vals[0] ** t.attr,
-    }
+    def zeros(self, r: int, c: int):
+        return self.torch.zeros(r, c, dtype=self.torch.float64)
+
+    def trace(self, a):
+        return self.torch.trace(a)
+
+    def norm(self, a):
+        return self.torch.linalg.norm(a)  # Frobenius (flattened 2-norm)
 
 
 def torch_value(t: Term, values: Mapping[str, object], dims: Mapping[str, int], torch):
     """The value of term t in torch, every distinct subterm computed once (as numpy's `evaluate`)."""
-    ops = _torch_ops(torch)
-    env = {**dims, "__values__": values}
-    memo: dict[Term, object] = {}
-
-    def ev(u: Term):
-        if u not in memo:
-            if u.op not in ops:
-                raise KeyError(f"no torch form for the operation {u.op!r}")
-            memo[u] = ops[u.op](u, [ev(c) for c in u.children()], env)
-        return memo[u]
-
-    return ev(t)
+    return evaluate(t, values, dims, xp=TorchXP(torch))
 
 
 def _torch():

@@ -1,4 +1,5 @@
-"""The long fuzz run: N random losses from tests.strategies.losses(), each judged by tests.oracle.check.
+"""The long fuzz run: N random losses from egraph_mc.testing.strategies.losses(), each judged by
+egraph_mc.testing.oracle.check.
 
     python -m bench.fuzz --n 2000 [--seed S] [--time-limit S] [--node-limit N] [--json bench/results/fuzz.json]
     python -m bench.fuzz --reduce LOSS WRT WHERE [--model MODEL]
@@ -33,8 +34,8 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from egraph_mc.api import COST_MODELS
 from bench.provenance import commit_label
-from tests.oracle import FUZZ_LIMITS, STATUSES, check
-from tests.strategies import losses
+from egraph_mc.testing.oracle import FUZZ_LIMITS, STATUSES, check
+from egraph_mc.testing.strategies import losses
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,11 +21,12 @@ import warnings
 from collections.abc import Callable, Iterable
 
 from bench.anchors import TOLERANCE
-from bench.corpus import Problem
+from egraph_mc.testing.corpus import Problem
 from bench.timing import median_seconds
 from egraph_mc import EgraphMcError, optimize_gradient, score
 from egraph_mc.api import COST_MODELS
-from egraph_mc.parse import parse_loss, parse_where
+from egraph_mc.declare import parse_where
+from egraph_mc.parse import parse_loss
 
 Progress = Callable[[str, str, int, int], None]
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench import evalspeed, memory, quality, scaling
 from bench.anchors import run_all, tool_versions
-from bench.corpus import CORPUS, Problem, problem
+from egraph_mc.testing.corpus import CORPUS, Problem, problem
 from bench.plots import make_plots
 from bench.provenance import commit_label
 from bench.report import render

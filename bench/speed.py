@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from egraph_mc import optimize_gradient
-from tests.losses import LOSSES, REFERENCE
+from egraph_mc.testing.corpus import CORE
 
 
 def measure(loss: str, wrt: str, where: str, repeats: int) -> dict:
@@ -44,11 +44,11 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
-    optimize_gradient(*REFERENCE[1:4])  # build the rule template outside the timings
+    optimize_gradient(CORE[0].loss, CORE[0].wrt, CORE[0].where)  # build the rule template outside the timings
     rows = []
     print("| loss | wrt | iterations | e-nodes | e-classes | saturated | median s | size | gradient |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for name, loss, wrt, where, _ in [REFERENCE, *LOSSES]:
+    for name, loss, wrt, where in ((p.name, p.loss, p.wrt, p.where) for p in CORE):
         r = measure(loss, wrt, where, args.repeats)
         r["name"] = name
         rows.append(r)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from egraph_mc import score
-from egraph_mc import term as T
 from egraph_mc import worker
 from egraph_mc.egraph import Limits, RunStats
 from egraph_mc.extract import Graph
@@ -25,7 +24,8 @@ from egraph_mc.errors import (
     WrtError,
 )
 from egraph_mc.models import BUILTIN, CostModel, NodeInfo, Pick, extract_from_graph, resolve
-from egraph_mc.parse import Declarations, parse_loss, parse_where
+from egraph_mc.declare import Declarations, parse_where
+from egraph_mc.parse import as_scalar, parse_loss
 from egraph_mc.symmetric import symmetric_part
 from egraph_mc.render import numpy_function, program_latex, program_text, to_latex, to_text
 from egraph_mc.term import Term
@@ -33,6 +33,7 @@ from egraph_mc.verify import relative_error_vs_finite_differences
 from egraph_mc.worker import Job
 
 COST_MODELS = tuple(BUILTIN)
+LAWS = "egraph_mc.rules:default_laws"  # the laws the engine is handed (a worker process imports them)
 Cost = str | Mapping[str, float] | Callable[[NodeInfo], float] | CostModel
 
 
@@ -82,7 +83,7 @@ def prepare(loss: str | Term, wrt: str, where: str | Declarations) -> tuple[Term
         if not term.is_1x1:
             r, c = term.shape
             raise NotScalarError(f"the loss must be a scalar, got a {r}x{c} matrix (wrap it in tr(...) or norm(...)**2)")
-        term = T.as_scalar(term)
+        term = as_scalar(term)
     if not isinstance(wrt, str) or not wrt:
         raise WrtError(f"wrt must be a symbol name, got {wrt!r}")
     sym = decls.symbols.get(wrt)
@@ -126,11 +127,12 @@ def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolat
     sizes = _dims(decls, dims)
     builtin = [m.name for m in models if m.name in BUILTIN and BUILTIN[m.name] is m]
     custom = [m for m in models if m.name not in builtin]
-    job = Job(term, wrt, decls, limits, builtin, sizes, want_graph=bool(custom))
+    job = Job(term=term, wrt=wrt, decls=decls, limits=limits, models=builtin, dims=sizes, want_graph=bool(custom),
+              laws=LAWS)
     outcome = worker.run(job, isolate=isolate, memory_gb=memory_gb)
     picks: dict[str, Pick | str] = dict(outcome.picks)
-    if custom and outcome.graph_json is not None:
-        graph = Graph.from_json(outcome.graph_json)
+    if custom and outcome.graph is not None:
+        graph = Graph.read(outcome.graph)
         for m in custom:
             try:
                 picks[m.name] = extract_from_graph(graph, m, decls, sizes)

@@ -1,29 +1,36 @@
 """The e-graph pipeline: one fresh e-graph per loss, all rule families run together to saturation.
 
-`saturate` registers grad(d(L)) (the gradient of the loss's differential, read off inside the
-e-graph), seeds the analyses from the declarations, and runs the combined ruleset one iteration at
-a time so that the time, e-node and iteration limits are checked between iterations (egglog has no
+The engine is handed its laws, as a 'module:function' reference (`api.LAWS`: egraph_mc.rules'
+`default_laws`), which a worker process can import; it imports no rule module itself.
+`saturate` registers the loss, lifts the coefficients written inside its products out of them
+(the laws marked `lifts`, on the loss alone: see `rules`), registers grad(d(L)) (the gradient of
+the loss's differential, read off inside the e-graph), seeds the analyses from the declarations,
+and runs the combined ruleset one iteration at a time so that the time, e-node and iteration limits are checked between iterations (egglog has no
 time limit of its own). Stopping at a limit is not an error: the best gradient found so far is
 still extracted.
 """
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from egglog import EGraph, MultiSet, bindings, run, set_, unstable_combine_rulesets
-from egglog.egraph_state import span
+from egglog import EGraph, MultiSet, run, set_, unstable_combine_rulesets
 
-from egraph_mc import lang
+from egraph_mc import backend, lang
 from egraph_mc.convert import to_egg
-from egraph_mc.extract import ROOT
 from egraph_mc.costs import flops_cost_schedule, size_cost_schedule
-from egraph_mc.parse import Declarations
+from egraph_mc.declare import Declarations
+from egraph_mc.extract import ROOT
+
+LOSS = "loss"  # the `let` binding of the loss
+LIFT_ITERATIONS = 20  # at most: each lifts every coefficient one level up its product
 from egraph_mc.term import Term
+
 
 
 @dataclass(frozen=True)
@@ -55,52 +62,73 @@ class _Template:
 
     Declaring ~60 rules into a new e-graph costs more than saturating a small loss, so every call
     pushes a scope on this template and pops it afterwards: no term, fact or cost outlives a call.
-    The rewrite step is compiled to an egglog command once (egglog 13.2's public `run` re-adds the
-    declarations and decodes a per-rule report on every call, ~4 ms an iteration).
+    The rewrite step is compiled to an egglog command once (see `backend.compile_schedule`).
     """
 
-    def __init__(self) -> None:
-        from rulesets import all_laws
-
-        combined = unstable_combine_rulesets(*(law.ruleset() for law in all_laws()), name="egraph_mc")
+    def __init__(self, laws: Sequence) -> None:
+        self.laws = list(laws)
+        combined = unstable_combine_rulesets(*(law.ruleset() for law in self.laws), name="egraph_mc")
         self.egraph = EGraph()
-        self.step = self._compile(run(combined))
-        self.size_costs = self._compile(size_cost_schedule())
-        self.flops_costs = self._compile(flops_cost_schedule())
+        self.step = backend.compile_schedule(self.egraph, run(combined))
+        lifting = [law.ruleset() for law in self.laws if law.lifts or law.family == "analysis"]
+        self.lift = backend.compile_schedule(
+            self.egraph, run(unstable_combine_rulesets(*lifting, name="egraph_mc_lift"))) if lifting else None
 
-    def _compile(self, schedule):
-        self.egraph._add_decls(schedule)
-        return self.egraph._state.run_schedule_to_egg(schedule.schedule)
+        self.size_costs = backend.compile_schedule(self.egraph, size_cost_schedule())
+        self.flops_costs = backend.compile_schedule(self.egraph, flops_cost_schedule())
+        self.matches: dict[str, int] | None = None  # per rule name, when a session collects them
 
     def rewrite_once(self) -> bool:
         """One iteration of every rule; whether anything changed."""
-        (out,) = self.egraph._egraph.run_program(self.step)
-        return bool(out.report.updated)
+        return backend.run_compiled(self.egraph, self.step, self.matches)
+
+    def lift_once(self) -> bool:
+        """One iteration of the coefficient-lifting laws only; whether anything changed."""
+        return self.lift is not None and backend.run_compiled(self.egraph, self.lift, self.matches)
+
+    def law_matches(self) -> dict[str, int]:
+        """Matches per law in this scope (a law's rules summed), by law name (see `session`)."""
+        by_decl = backend.matches_by_rule(self.egraph, self.matches or {})
+        out = {}
+        for law in self.laws:
+            decls = backend.rule_decls([law.ruleset()])
+            out[law.name] = sum(by_decl.get(d, 0) for d in decls)
+        return out
 
     def apply_size_costs(self) -> None:
         """Price every node by its printed size (see `costs`), once the rewriting has stopped."""
-        self.egraph._egraph.run_program(self.size_costs)
+        backend.run_compiled(self.egraph, self.size_costs)
 
     def apply_flops_costs(self) -> None:
-        """Price every node by its FLOPs at the seeded `dim_size`s (see `costs`)."""
-        self.egraph._egraph.run_program(self.flops_costs)
+        """Price every node by its FLOPs at the seeded dim sizes (see `costs`)."""
+        backend.run_compiled(self.egraph, self.flops_costs)
+
+
+def resolve_laws(ref: str) -> Callable[[], Sequence]:
+    """'module:function' -> the function giving the laws."""
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 _LOCAL = threading.local()
-_SPAN = span()
 
 
 @contextmanager
-def session() -> Iterator[_Template]:
-    """A fresh scope on this thread's template e-graph, dropped afterwards (or rebuilt on failure)."""
-    template = getattr(_LOCAL, "template", None)
+def session(laws: str, matches: bool = False) -> Iterator[_Template]:
+    """A fresh scope on this thread's template e-graph for these laws, dropped afterwards (or
+    rebuilt on failure); `matches`: count each law's matches (`law_matches`)."""
+    templates = getattr(_LOCAL, "templates", None)
+    if templates is None:
+        templates = _LOCAL.templates = {}
+    template = templates.get(laws)
     if template is None:
-        template = _LOCAL.template = _Template()
+        template = templates[laws] = _Template(resolve_laws(laws)())
     template.egraph.push()
+    template.matches = {} if matches else None
     try:
         yield template
     except BaseException:
-        _LOCAL.template = None  # egglog may be mid-iteration: never reuse its state
+        templates.pop(laws, None)  # egglog may be mid-iteration: never reuse its state
         raise
     template.egraph.pop()
 
@@ -111,30 +139,21 @@ _ANALYSES = {
     for n in ("dep", "sdep", "mtdep", "stdep", "hasd", "shasd", "mthasd", "sthasd", "rows", "cols", "is_sym",
               "mt_in", "st_in", "factor_in", "Dim_named", "Dim_one")
 }
-
-
-def count_enodes(egraph: EGraph) -> int:
-    """Rows of the term tables, from egglog's size report (cheap enough to call every iteration)."""
-    (out,) = egraph._egraph.run_program(bindings.PrintSize(_SPAN, None))
-    return sum(n for name, n in out.sizes if name.startswith("egraph_mc_lang_") and name not in _ANALYSES)
-
-
 _TERM_SORTS = tuple(f"egraph_mc.lang.{c}" for c in ("Mat", "Scalar", "MT", "ST"))
 
 
+def count_enodes(egraph: EGraph) -> int:
+    """Rows of the term tables (cheap enough to call every iteration)."""
+    return sum(n for name, n in backend.row_counts(egraph).items()
+               if name.startswith("egraph_mc_lang_") and name not in _ANALYSES)
+
+
 def measure(egraph: EGraph) -> tuple[int, int]:
-    """(e-nodes, e-classes) of the term sorts, read off a frozen copy of the tables."""
-    frozen = egraph._egraph.freeze()
-    nodes, classes = 0, set()
-    for fn in frozen.functions.values():
-        if fn.is_let_binding or fn.output_sort not in _TERM_SORTS:
-            continue
-        nodes += len(fn.rows)
-        classes.update((fn.output_sort, row.output) for row in fn.rows)
-    return nodes, len(classes)
+    """(e-nodes, e-classes) of the term sorts."""
+    return backend.term_rows(egraph, _TERM_SORTS)
 
 
-def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations, gradient_root_expr=None) -> None:
+def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations) -> None:
     """Facts the analyses start from: shapes, dependence on `wrt`, symmetry of the named leaves.
 
     The constants that rules name in their queries are registered too (the scalars 1 and 0, the
@@ -147,13 +166,8 @@ def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations, gradien
             facts.append(set_(lang.sdep(lang.Scalar.var(name))).to(0))
             continue
         leaves = [lang.Mat.var(name)] + ([lang.Mat.dvar(name)] if name == wrt else [])
-        if name == wrt and gradient_root_expr is not None:
-            # the gradient has the variable's shape (its members may all be subsumed before the
-            # shape analysis reaches them, and extraction by FLOPs needs it)
-            leaves.append(gradient_root_expr)
-        rows, cols = (lang.Dim.one() if d == "1" else lang.Dim.named(d) for d in sym.shape)
         for leaf in leaves:
-            facts += [set_(lang.rows(leaf)).to(rows), set_(lang.cols(leaf)).to(cols)]
+            facts += _shape_facts(leaf, sym.shape)
         facts.append(set_(lang.dep(lang.Mat.var(name))).to(1 if name == wrt else 0))
         # A symmetric variable is differentiated as a general matrix (see `egraph_mc.symmetric`).
         symmetric = sym.symmetric and name != wrt
@@ -161,10 +175,15 @@ def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations, gradien
     egraph.register(*facts)
 
 
-def gradient_root(loss: Term, wrt: str):
-    """grad(d L): the e-class where the read-off gradient appears (for a symmetric variable, the
-    gradient of the loss as written for a general matrix: see `egraph_mc.symmetric`)."""
-    return lang.grad(lang.sD(to_egg(loss)))
+def _shape_facts(x, shape) -> list:
+    rows, cols = (lang.Dim.one() if d == "1" else lang.Dim.named(d) for d in shape)
+    return [set_(lang.rows(x)).to(rows), set_(lang.cols(x)).to(cols)]
+
+
+def seed_gradient(egraph: EGraph, wrt: str, decls: Declarations, root) -> None:
+    """The gradient has the variable's shape (its members may all be subsumed before the shape
+    analysis reaches them, and extraction by FLOPs needs it)."""
+    egraph.register(*_shape_facts(root, decls.symbols[wrt].shape))
 
 
 def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, limits: Limits = Limits(), progress=None):
@@ -174,8 +193,16 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
     stats = RunStats()
     start = time.perf_counter()
     egraph = template.egraph
-    root = egraph.let(ROOT, gradient_root(loss, wrt))
-    seed(egraph, loss.symbols(), wrt, decls, root)
+    loss_expr = egraph.let(LOSS, to_egg(loss))
+    seed(egraph, loss.symbols(), wrt, decls)
+    # Coefficients written inside products (`mu * z @ x.T @ C`) are lifted out first, by the laws
+    # that do it during the run: differentiated as written, every product would be differentiated
+    # and reassociated with the coefficient at every place it passes through.
+    for _ in range(LIFT_ITERATIONS):
+        if not template.lift_once():
+            break
+    root = egraph.let(ROOT, lang.grad(lang.sD(loss_expr)))
+    seed_gradient(egraph, wrt, decls, root)
     stats.seconds["build"] = time.perf_counter() - start
     start = time.perf_counter()
     while True:

@@ -1,110 +1,83 @@
-"""Extraction over the serialized e-graph, in Python: tree extraction for user-defined costs and a
+"""Extraction in Python over the serialized e-graph: tree extraction for user-defined costs and a
 sharing-aware (DAG) extractor, for the models egglog's additive Rust-side extractor cannot express.
 
-The e-graph is read once after saturation (`Graph.of`). Only term nodes that may be extracted are
-kept: no subsumed node, no differential, read-off or helper node. A sum's terms (`MT`, `ST`) are
-nodes of their own ("term": a coefficient and the class it scales), as in the e-graph.
+The e-graph is read once after saturation (`graph.SerializedGraph`); only term nodes that may be
+extracted are kept: no subsumed node, no differential, read-off or helper node. A sum's terms
+(`MT`, `ST`) are nodes of their own ("term": a coefficient and the class it scales), as in the
+e-graph. A node's cost comes from its entry in `ops.OPS` (`NodeView`).
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from egglog import EGraph
 
-from egraph_mc import term as T
-from egraph_mc.term import Term
+from egraph_mc import ops
+from egraph_mc.costs import dim_size
+from egraph_mc.graph import SerializedGraph
+from egraph_mc.ops import DIM, DIMS, FACTORS, INT, NAME, OPS, TERMS
+from egraph_mc.shapes import make
+from egraph_mc.term import ONE_DIM, Term
 
 ROOT = "gradient_root"
-_RATIO = re.compile(r"Ratio \{ numer: (-?\d+), denom: (\d+) \}")
-_NEVER_OPS = {"Mat.dvar", "D", "sD", "grad", "mt_T", "mt_D", "st_D", "mt_lmul", "mt_rmul", "mt_scale", "mt_tr",
-              "st_grad", "st_scale", "leibniz", "MT.zero", "ST.zero"}
-_TERM_OPS = {"Mat.var", "Scalar.var", "Scalar.one", "Mat.eye", "Mat.zeros", "· @ ·", "·.T", "lin", "smul", "tr",
-             "norm", "slin", "sprod", "spow", "MT", "ST"}
 
 
 @dataclass(frozen=True)
 class Node:
-    """One extractable e-node. `kids` are child e-classes; a sum's are its terms' classes, with `coefs`."""
+    """One extractable e-node. `kids` are child e-classes; a sum's are its terms' classes."""
 
-    op: str  # the Term op: var, svar, one, eye, zeros, matmul, transpose, sum, scale, trace, norm, ssum, prod, pow
+    op: str  # an op of ops.OPS, or "term" (one term of a sum: `coefs` holds its coefficient)
     eclass: str
     kids: tuple[str, ...] = ()
     coefs: tuple[Fraction, ...] = ()
-    attr: object = None  # symbol name, dims, exponent
+    attr: object = None  # symbol name, dim(s), exponent
 
 
 @dataclass
 class Graph:
     nodes: dict[str, list[Node]] = field(default_factory=dict)  # e-class -> its extractable nodes
-    shapes: dict[str, T.Shape | None] = field(default_factory=dict)  # e-class -> shape (None: scalar)
+    shapes: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # e-class -> shape (None: scalar)
     root: str | None = None  # the e-class of the gradient (the `gradient_root` binding)
     scalar_classes: set[str] = field(default_factory=set)
+    number_classes: set[str] = field(default_factory=set)  # classes holding the number 1
 
-    def signs(self, node: Node) -> list[Fraction]:
-        """The coefficients a sum's terms may carry (any member of each term's class)."""
-        return [t.coefs[0] for k in node.kids for t in self.nodes.get(k, ())]
+    def terms(self, node: Node) -> list[tuple[Fraction, bool]]:
+        """The (coefficient, is a number) a sum's terms may carry (any member of each term's class)."""
+        return [(t.coefs[0], t.kids[0] in self.number_classes) for k in node.kids for t in self.nodes.get(k, ())]
 
     @classmethod
     def of(cls, egraph: EGraph, subsumed: bool = False) -> Graph:
-        return cls.from_json(egraph._serialize().to_json(), subsumed)
+        return cls.read(SerializedGraph.of(egraph), subsumed)
 
     @classmethod
-    def from_json(cls, text: str, subsumed: bool = False) -> Graph:
+    def read(cls, sg: SerializedGraph, subsumed: bool = False) -> Graph:
         """The extractable nodes; with `subsumed`, the subsumed ones too.
 
         A subsumed node is still an equality the rules proved, only not preferred. Rules that
         subsume can, together, subsume every member of a class (G = 2H and H = G/2 each flattened
         into the other); extraction then falls back on them rather than finding no gradient.
         """
-        data = json.loads(text)
-        raw = data["nodes"]
-        literal = {}
-        dim_name = {}
-        for n in raw.values():
-            op = n["op"]
-            if not n["children"] and (op.startswith('"') or op.lstrip("-").isdigit()):
-                literal[n["eclass"]] = op[1:-1] if op.startswith('"') else int(op)
-            m = _RATIO.fullmatch(op)
-            if m:
-                literal[n["eclass"]] = Fraction(int(m.group(1)), int(m.group(2)))
-        for n in raw.values():
-            if n["op"] == "Dim.named":
-                dim_name[n["eclass"]] = literal[raw[n["children"][0]]["eclass"]]
-            elif n["op"] == "Dim.one":
-                dim_name[n["eclass"]] = "1"
         graph = cls()
-        # a class bound by several lets lists them all ("$__expr_0, $gradient_root": the gradient is
-        # a term of the loss itself, as x for ½xᵀx)
-        graph.root = next(
-            (c for c, d in data["class_data"].items() if f"${ROOT}" in (x.strip() for x in d.get("let", "").split(","))),
-            None,
-        )
-        rows, cols = {}, {}
-        for n in raw.values():
-            if n["op"] in ("rows", "cols") and raw[n["children"][0]]["eclass"] is not None:
-                target = rows if n["op"] == "rows" else cols
-                target[raw[n["children"][0]]["eclass"]] = dim_name.get(n["eclass"])
-        klass = {nid: n["eclass"] for nid, n in raw.items()}
-        for nid, n in raw.items():
-            op = n["op"]
-            if op not in _TERM_OPS or (n.get("subsumed") and not subsumed):
+        graph.root = sg.bound(ROOT)
+        dims = sg.dims()
+        shapes = sg.shapes()
+        for n in sg.nodes.values():
+            if (n.op not in OPS and n.op not in ("MT", "ST")) or (n.subsumed and not subsumed):
                 continue
-            kids = [klass[c] for c in n["children"]]
-            node = _node(op, n["eclass"], kids, n["children"], raw, klass, literal, dim_name)
+            node = _node(n, sg, dims)
             if node is not None:
-                graph.nodes.setdefault(n["eclass"], []).append(node)
-        for c, d in data["class_data"].items():
-            sort = d.get("type", "")
-            if sort.endswith((".Mat", ".Scalar", ".MT", ".ST")):
-                graph.shapes[c] = (rows[c], cols[c]) if c in rows and c in cols else None
-            if sort.endswith((".Scalar", ".ST")):
+                graph.nodes.setdefault(n.eclass, []).append(node)
+                if n.op == "one":
+                    graph.number_classes.add(n.eclass)
+        for c, sort in sg.sorts.items():
+            if sort in ("Mat", "Scalar", "MT", "ST"):
+                graph.shapes[c] = shapes.get(c)
+            if sort in ("Scalar", "ST"):
                 graph.scalar_classes.add(c)
         for c, ns in graph.nodes.items():  # a matrix term has the shape of what it scales
             if ns[0].op == "term" and graph.shapes.get(ns[0].kids[0]) is not None:
@@ -112,114 +85,103 @@ class Graph:
         return graph
 
 
-def _node(op, eclass, kids, child_ids, raw, klass, literal, dim_name) -> Node | None:
-    match op:
-        case "Mat.var":
-            return Node("var", eclass, attr=literal[kids[0]])
-        case "Scalar.var":
-            return Node("svar", eclass, attr=literal[kids[0]])
-        case "Scalar.one":
-            return Node("one", eclass)
-        case "Mat.eye":
-            return Node("eye", eclass, attr=dim_name[kids[0]])
-        case "Mat.zeros":
-            return Node("zeros", eclass, attr=(dim_name[kids[0]], dim_name[kids[1]]))
-        case "· @ ·":
-            return Node("matmul", eclass, tuple(kids))
-        case "·.T":
-            return Node("transpose", eclass, tuple(kids))
-        case "smul":
-            return Node("scale", eclass, tuple(kids))
-        case "tr":
-            return Node("trace", eclass, tuple(kids))
-        case "norm":
-            return Node("norm", eclass, tuple(kids))
-        case "spow":
-            return Node("pow", eclass, (kids[0],), attr=literal[kids[1]])
-        case "sprod":
-            elems = [klass[e] for e in raw[child_ids[0]]["children"]]
-            return Node("prod", eclass, tuple(elems))
-        case "lin" | "slin":
-            elems = tuple(klass[e] for e in raw[child_ids[0]]["children"])  # classes of MT/ST terms
-            if not elems:
-                return None
-            return Node("sum" if op == "lin" else "ssum", eclass, elems)
-        case "MT" | "ST":  # one term of a sum: its coefficient, and the class of what it scales
-            return Node("term", eclass, (kids[1],), (literal[kids[0]],))
-    return None
+def _node(n, sg: SerializedGraph, dims: dict[str, str]) -> Node | None:
+    kids = sg.kids(n)
+    if n.op in ("MT", "ST"):  # one term of a sum: its coefficient, and the class it scales
+        return Node("term", n.eclass, (kids[1],), (sg.literals[kids[0]],))
+    o = OPS[n.op]
+    if o.args in ((TERMS,), (FACTORS,)):
+        elems = tuple(sg.cls(e) for e in sg.nodes[n.children[0]].children)  # the multiset's elements
+        if not elems and n.op == "sum":
+            return None
+        return Node(n.op, n.eclass, elems)
+    children, attr, it = [], None, iter(kids)
+    for kind in o.args:
+        c = next(it) if kind != DIMS else None
+        if kind in (ops.M, ops.S):
+            children.append(c)
+        elif kind == NAME:
+            attr = sg.literals[c]
+        elif kind == DIM:
+            attr = dims[c]
+        elif kind == DIMS:
+            attr = (dims[next(it)], dims[next(it)])
+        elif kind == INT:
+            attr = sg.literals[c]
+    return Node(n.op, n.eclass, tuple(children), attr=attr)
 
 
 # --- costs of one node ----------------------------------------------------------------------
 
 
+class NodeView:
+    """A node of the graph for the cost facets of `ops.OPS` (see `costs.py`)."""
+
+    def __init__(self, node: Node, graph: Graph, dims: Mapping[str, int]):
+        self.node, self.graph, self.dims = node, graph, dims
+        self.attr = node.attr
+        self.nargs = len(node.kids)
+
+    def _shape(self, c: str) -> tuple[float, float]:
+        s = self.graph.shapes.get(c)
+        if s is None:
+            return (1, 1) if c in self.graph.scalar_classes else (math.inf, math.inf)
+        return dim_size(s[0], self.dims), dim_size(s[1], self.dims)
+
+    def rows(self, i: int):
+        return self._shape(self.node.kids[i])[0]
+
+    def cols(self, i: int):
+        return self._shape(self.node.kids[i])[1]
+
+    def elems(self, i: int):
+        r, c = self._shape(self.node.kids[i])
+        return r * c
+
+    def out_elems(self):
+        r, c = self._shape(self.node.eclass)
+        return r * c
+
+    def is_1x1(self, i: int) -> bool:
+        return self.graph.shapes.get(self.node.kids[i]) == (ONE_DIM, ONE_DIM)
+
+
 def size_units(node: Node, graph: Graph) -> int:
     """Printed tokens of the node itself (its children's tokens not included)."""
-    match node.op:
-        case "var" | "svar" | "one" | "transpose" | "matmul" | "scale" | "norm":
-            return 1
-        case "eye":
-            return 2
-        case "zeros":
-            return 3
-        case "trace":
-            return 0 if graph.shapes.get(node.kids[0]) == ("1", "1") else 1
-        case "pow":
-            return 0 if node.attr == -1 else 2
-        case "prod":
-            return len(node.kids) - 1
-        case "sum" | "ssum":
-            lead = 0 if any(q > 0 for q in graph.signs(node)) else 1
-            return len(node.kids) - 1 + lead
-        case "term":
-            return _coefficient_tokens(node.coefs[0])
-    raise ValueError(node.op)
+    if node.op == "term":
+        return ops.coefficient_size(node.coefs[0], node.kids[0] in graph.number_classes)
+    if node.op in ("sum", "ssum"):
+        return ops.sum_size(graph.terms(node))
+    return OPS[node.op].size(NodeView(node, graph, {}))
 
 
-def _coefficient_tokens(q: Fraction) -> int:
-    q = abs(q)
-    if q == 1:
-        return 0
-    if q.denominator == 1 or q.numerator == 1:
-        return 2
-    return 4
-
-
-def flops(node: Node, graph: Graph, dims: dict[str, int]) -> int:
+def flops(node: Node, graph: Graph, dims: Mapping[str, int]) -> float:
     """Floating-point operations of the node itself, at the given dims."""
-
-    def size(d: str) -> int:
-        return 1 if d == "1" else int(d) if d.isdigit() else dims[d]
-
-    def elems(c: str) -> float:
-        s = graph.shapes.get(c)
-        if s is None:
-            return 1 if c in graph.scalar_classes else math.inf
-        return size(s[0]) * size(s[1])
-
-    if any(graph.shapes.get(k) is None for k in node.kids if node.op in ("matmul", "trace", "norm")):
-        return math.inf  # an operand whose shape the analysis never reached: not extractable here
-    match node.op:
-        case "matmul":
-            (r, k), (_, c) = graph.shapes[node.kids[0]], graph.shapes[node.kids[1]]
-            return 2 * size(r) * size(k) * size(c)
-        case "sum" | "ssum":
-            return elems(node.eclass) * (len(node.kids) - 1)
-        case "term":
-            return 0 if abs(node.coefs[0]) == 1 else elems(node.kids[0])
-        case "scale":
-            return elems(node.eclass)
-        case "trace":
-            return size(graph.shapes[node.kids[0]][0])
-        case "norm":
-            return 2 * elems(node.kids[0])
-        case "prod":
-            return len(node.kids) - 1
-        case "pow":
-            return max(abs(node.attr) - 1, 1)
-    return 0
+    view = NodeView(node, graph, dims)
+    if node.op == "term":
+        k = node.kids[0]
+        elems = 1 if k in graph.scalar_classes else view._shape(k)[0] * view._shape(k)[1]
+        return ops.coefficient_flops(node.coefs[0], elems, k in graph.number_classes)
+    if node.op in ("sum", "ssum"):
+        return ops.sum_flops(graph.terms(node), view.out_elems())
+    return OPS[node.op].flops(view)
 
 
 NodeCost = Callable[[Node], float]
+
+
+def _nested(n: Node, choice: dict[str, Node]) -> bool:
+    """A sum with a unit-coefficient term that is a one-term sum, `(-A) - B`, `A + (2 * B)`: never
+    picked (the flat sum is in the same e-class; in a shared program, `(-t0) - t0` is a token
+    cheaper than `-2 * t0`). A nested sum of several terms may be a shared temporary: allowed."""
+    if n.op not in ("sum", "ssum"):
+        return False
+    for k in n.kids:
+        t = choice.get(k)
+        inner = choice.get(t.kids[0]) if t is not None else None
+        if inner is not None and abs(t.coefs[0]) == 1 and inner.op == n.op and len(inner.kids) == 1:
+            return True
+    return False
 
 
 # --- extraction -----------------------------------------------------------------------------
@@ -235,7 +197,7 @@ def tree_extract(graph: Graph, root: str, cost: NodeCost) -> tuple[dict[str, Nod
         changed = False
         for c, ns in graph.nodes.items():
             for n in ns:
-                if any(k not in best for k in n.kids):
+                if any(k not in best for k in n.kids) or _nested(n, choice):
                     continue
                 total = own[id(n)] + sum(best[k] for k in n.kids)
                 if total < best.get(c, math.inf):
@@ -263,7 +225,7 @@ def dag_extract(graph: Graph, root: str, cost: NodeCost) -> tuple[dict[str, Node
         changed, rounds = False, rounds + 1
         for c, ns in graph.nodes.items():
             for n in ns:
-                if any(k not in sets for k in n.kids) or c in n.kids:
+                if any(k not in sets for k in n.kids) or c in n.kids or _nested(n, choice):
                     continue
                 used: dict[str, float] = {}
                 for k in n.kids:
@@ -341,7 +303,7 @@ def best_dag(graph: Graph, root: str, cost: NodeCost, measures: list[NodeCost], 
         improved = False
         for c in _topological(choice, root) or []:
             for alt in graph.nodes.get(c, ()):
-                if alt is choice[c] or any(k not in choice for k in alt.kids):
+                if alt is choice[c] or any(k not in choice for k in alt.kids) or _nested(alt, choice):
                     continue
                 trial = {**choice, c: alt}
                 trial_cost = dag_cost(trial, root, cost)
@@ -356,37 +318,19 @@ def best_dag(graph: Graph, root: str, cost: NodeCost, measures: list[NodeCost], 
 # --- back to terms --------------------------------------------------------------------------
 
 
-def to_term(graph: Graph, choice: dict[str, Node], root: str, shapes: dict[str, T.Shape | None]) -> Term:
-    """The chosen term, built without normalization (its structure is what the cost model priced)."""
+def to_term(graph: Graph, choice: dict[str, Node], root: str, shapes: Mapping[str, tuple[str, str] | None]) -> Term:
+    """The chosen term, node for node (its structure is what the cost model priced)."""
     memo: dict[str, object] = {}
-
-    def build(c: str) -> Term:
-        if c in memo:
-            return memo[c]
+    order = _topological(choice, root) or []
+    for c in order:
         n = choice[c]
-        kids = [build(k) for k in n.kids]
-        match n.op:
-            case "var":
-                t = T.var(n.attr, shapes[n.attr])
-            case "svar":
-                t = T.svar(n.attr)
-            case "one":
-                t = T.one()
-            case "eye":
-                t = T.eye(n.attr)
-            case "zeros":
-                t = T.zeros(n.attr)
-            case "term":
-                t = (n.coefs[0], kids[0])  # a (coefficient, term) pair, consumed by its sum
-            case "sum" | "ssum":
-                # q·(r·C) is (qr)·C: a nested one-term sum (the e-graph may keep one, subsumed) prints longer
-                pairs = [(q * u.args[0][0], u.args[0][1]) if u.op == n.op and len(u.args) == 1 else (q, u) for q, u in kids]
-                t = pairs[0][1] if len(pairs) == 1 and pairs[0][0] == 1 else T.node(n.op, tuple(pairs))
-            case "pow":
-                t = T.node("pow", (kids[0],), n.attr)
-            case _:
-                t = T.node(n.op, tuple(kids))
-        memo[c] = t
-        return t
-
-    return build(root)
+        kids = [memo[k] for k in n.kids]
+        if n.op == "term":
+            memo[c] = (n.coefs[0], kids[0])  # a (coefficient, term) pair, consumed by its sum
+        elif n.op in ("sum", "ssum"):
+            memo[c] = make(n.op, tuple(kids))
+        elif n.op == "var":
+            memo[c] = make("var", attr=n.attr, shape=shapes[n.attr])
+        else:
+            memo[c] = make(n.op, tuple(kids), n.attr)
+    return memo[root]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from egglog import BigRat, Expr, MultiSet, StringLike, function, i64, i64Like, method
+from egglog import BigRat, Expr, MultiSet, String, StringLike, function, i64, i64Like, method, var
 
 UNIT = 1000
 NEVER = 10**18  # egglog's costs are unsigned and saturate, so sums of NEVER do not wrap
@@ -231,6 +231,22 @@ def st_scale(q: BigRat, x: ST) -> ST: ...
 
 @function(cost=NEVER)
 def leibniz(factors: MultiSet[Scalar], x: Scalar) -> ST: ...
+
+
+# The e-class each term of a sum scales (one of them, when a term's class holds several).
+@function(merge=lambda old, new: old)
+def mt_body(t: MT) -> Mat: ...
+
+
+@function(merge=lambda old, new: old)
+def st_body(t: ST) -> Scalar: ...
+
+
+# Nodes of the term sorts that are no operation of the language: the helpers above, and the
+# quotients the factoring laws keep per term (rules/products.py, rules/linearity.py). The audit
+# knows them as intermediate; any other node of a term sort is an operation missing from ops.OPS.
+HELPERS = frozenset({"mt_T", "mt_D", "st_D", "mt_lmul", "mt_rmul", "mt_scale", "mt_tr", "st_grad", "st_scale",
+                     "leibniz", "left_quotient", "right_quotient", "scalar_quotient", "mt_body", "st_body"})
 
 
 # --- analyses ------------------------------------------------------------------------------

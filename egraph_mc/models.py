@@ -18,16 +18,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from egglog import set_
-from egglog.bindings import EggSmolError
-
 from egraph_mc import extract as X
 from egraph_mc import lang, score
+from egraph_mc.backend import EggSmolError
 from egraph_mc.convert import from_egg
-from egraph_mc.costs import FLOP, dim_size
+from egraph_mc.costs import FLOP, dim_facts
+from egraph_mc.declare import Declarations
 from egraph_mc.errors import EgraphMcError, ExtractionError
 from egraph_mc.ops import OPS
-from egraph_mc.parse import Declarations
 from egraph_mc.term import Term
 
 
@@ -103,10 +101,13 @@ def _info_of_node(n: X.Node, graph: X.Graph, dims: Mapping[str, int]) -> NodeInf
 
 
 def _tree_score(t: Term, weight, dims: Mapping[str, int]) -> float:
-    kids = t.children()
-    info = NodeInfo(t.op, _at(t.shape, dims), tuple(_at(k.shape, dims) for k in kids),
-                    tuple(q for q, _ in t.args) if t.op in ("sum", "ssum") else ())
-    return float(weight(info)) + sum(_tree_score(k, weight, dims) for k in kids)
+    total = 0.0
+    for u in t.walk():
+        kids = u.children()
+        info = NodeInfo(u.op, _at(u.shape, dims), tuple(_at(k.shape, dims) for k in kids),
+                        tuple(q for q, _ in u.args) if u.op in ("sum", "ssum") else ())
+        total += float(weight(info))
+    return total
 
 
 # --- extraction under a model ------------------------------------------------------------------
@@ -130,7 +131,8 @@ def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[
             if model.kind == "size":
                 session.apply_size_costs()
             else:
-                egraph.register(*_dim_facts(decls, dims))
+                literal = {d for sym in decls.symbols.values() for d in sym.shape or () if d.isdigit()}
+                egraph.register(*dim_facts(decls.dims, literal, dims))
                 session.apply_flops_costs()
             try:
                 expr, best = egraph.extract(root, include_cost=True)
@@ -139,7 +141,7 @@ def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[
         finally:
             egraph.pop()
         if best < lang.NEVER:
-            term = from_egg(expr, decls.shapes, normalize=model.kind == "size")
+            term = from_egg(expr, decls.shapes)
             unit = lang.UNIT if model.kind == "size" else FLOP
             return Pick(term, model.score(term, dims), best // unit, time.perf_counter() - start)
     # In Python: the sharing-aware and user-defined models; and every model, with the subsumed nodes
@@ -162,11 +164,18 @@ def extract_from_graph(graph: X.Graph, model: CostModel, decls: Declarations, di
     (and the others, from a graph with subsumed nodes)."""
     start = time.perf_counter()
     root_class = graph.root
-    def by_size(n):
-        return X.size_units(n, graph)
+    sizes: dict[int, float] = {}
+    flopss: dict[int, float] = {}
+
+    def by_size(n):  # node costs are asked for again and again by the local search: memoized
+        if id(n) not in sizes:
+            sizes[id(n)] = X.size_units(n, graph)
+        return sizes[id(n)]
 
     def by_flops(n):
-        return X.flops(n, graph, dims)
+        if id(n) not in flopss:
+            flopss[id(n)] = X.flops(n, graph, dims)
+        return flopss[id(n)]
 
     if model.kind in ("dag", "flops-dag"):
         # starts: trees and greedy DAGs under both measures (what is small often shares well)
@@ -180,15 +189,3 @@ def extract_from_graph(graph: X.Graph, model: CostModel, decls: Declarations, di
         )
     term = X.to_term(graph, choice, root_class, decls.shapes)
     return Pick(term, model.score(term, dims), cost, time.perf_counter() - start)
-
-
-def _dim_facts(decls: Declarations, dims: Mapping[str, int]):
-    facts = [set_(dim_size(lang.Dim.one())).to(1)]
-    for d in decls.dims:
-        facts.append(set_(dim_size(lang.Dim.named(d))).to(int(dims[d])))
-    for s in decls.symbols.values():
-        for d in s.shape or ():
-            if d.isdigit():
-                facts.append(set_(dim_size(lang.Dim.named(d))).to(int(d)))
-    return facts
-

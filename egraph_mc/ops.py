@@ -1,11 +1,21 @@
-"""OPS: every operation of the language in one place, with all its facets.
+"""OPS: every operation of the language, one entry each, holding every facet of it.
 
-For each operation: its numpy evaluation, its printed form (numpy syntax with Python's precedence,
-and LaTeX), its egglog constructor, and its floating-point cost. The parser's spelling lives in
-`parse.py`'s small syntax tables, the differential in `rulesets/differential.py` (one d-law per
-operation, named `d_<op>`); a test checks that every operation has all of them.
+An entry says, for one operation:
+- `egg`: its egglog constructor (`lang.py`), and `args`: what its arguments are (see the kinds);
+- `call`: its spelling in the loss language when it is a function call (`tr`, `norm`); operators
+  (`@`, `.T`, the `*`/`/` and `+`/`-` chains, `**`) are read by `parse.py` by their syntax;
+- `shape`: its shape rule (`Shape`), checked by the parser and propagated in the e-graph;
+- `size` and `flops`: its cost, written once, used by the egglog cost rules, the Python extractors
+  and the scores of a term (`costs.py`);
+- `numpy`: its value (through `env["xp"]`, numpy's functions by default: `NumpyXP`);
+  `text` and `latex`: how it prints (`printing.py`);
+- `d`: its differential, one function per differentiable argument as in JAX's `defjvp`, each
+  giving that argument's contribution to d(op) from the argument and its differential, written
+  over a builder `B` so that the same rule builds egglog terms (the d-laws in `rules/differential.py`
+  are generated from it) and plain terms. `STRUCTURAL` marks an operation whose d-law is written by
+  hand there (sums and products over multisets, the variable itself); `()` a constant.
 
-Printing precedence levels follow Python: SUM < MUL (`*`, `/`, `@`) < UNARY (`-x`) < POW < ATOM.
+`check_complete()` (run by the tests) fails when an entry lacks a facet.
 """
 
 from __future__ import annotations
@@ -13,43 +23,130 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from egglog import MultiSet
 
 from egraph_mc import lang
-from egraph_mc.term import Term
+from egraph_mc import printing as P
+from egraph_mc.term import ONE_DIM, Term
 
-SUM, MUL, UNARY, POW, ATOM = 1, 2, 3, 4, 5
+# --- argument kinds -------------------------------------------------------------------------------
+M, S = "M", "S"  # a matrix, a scalar (children)
+NAME, DIM, DIMS, INT = "name", "dim", "dims", "int"  # literals, held in Term.attr
+TERMS, FACTORS = "terms", "factors"  # a multiset of (coefficient, term) pairs / of scalar factors
+CHILD_KINDS = (M, S)
+STRUCTURAL = "structural"
 
-# A printer returns (text, precedence level); `show(t)` prints a child, `wrap(t, level)` adds
-# parentheses when the child binds looser than `level`.
-Show = Callable[[Term], tuple[str, int]]
+
+@dataclass(frozen=True)
+class Shape:
+    """A shape rule: where the result's rows and cols come from, and what the arguments must satisfy.
+
+    out: None for a scalar result; else (rows, cols), each ("arg", i, "r"|"c") or ("attr", j).
+    same: pairs of argument dims that must be equal, with what the error calls the operation.
+    square: arguments that must be square matrices.
+    """
+
+    out: tuple | None
+    same: tuple[tuple[tuple[int, str], tuple[int, str]], ...] = ()
+    square: tuple[int, ...] = ()
+
+
+SCALAR = Shape(None)
+
+
+class Pattern(NamedTuple):
+    """An operation applied to egglog pattern variables."""
+
+    node: Any
+    children: list  # (kind, variable) of each child, in order
+    literals: list  # the variables of its literal arguments (names, dims, integers), in order
+    args: list  # every argument variable, in the constructor's order
 
 
 @dataclass(frozen=True)
 class Op:
     name: str
-    evaluate: Callable[..., Any]  # (term, child values, dims) -> ndarray | float
-    text: Callable[..., tuple[str, int]]  # (term, show) -> (numpy-syntax text, level)
-    latex: Callable[..., tuple[str, int]]  # (term, show) -> (LaTeX, level)
-    to_egg: Callable[..., Any]  # (term, child egglog terms) -> egglog term
-    flops: Callable[..., int]  # (term, dims) -> floating-point operations of this node alone
-    constant: bool = False  # its differential is zero (the other ops have a d-law d_<name>)
+    egg: Callable[..., Any]
+    args: tuple[str, ...]
+    sort: str  # M or S
+    shape: Shape
+    numpy: Callable[..., Any]  # (term, child values, env) -> value
+    text: Callable[..., tuple[str, int]]  # (term, show) -> (text, form)
+    latex: Callable[..., tuple[str, int]]
+    size: Callable[..., Any]  # (view) -> printed tokens of the node itself (not its children)
+    flops: Callable[..., Any]  # (view) -> floating-point operations of the node itself
+    d: tuple[Callable[..., Any], ...] | str
+    # for an operation linear in an argument (as the differentials use them): that argument's
+    # adjoint from the result's, (B, *args, adjoint) -> term; the read-off of the fallback
+    # (`differentiate.py`) transposes dL with them. Sums and products: by their multisets.
+    adjoint: tuple[Callable[..., Any], ...] = ()
+    call: str | None = None  # spelled as a function call in the loss language
+    symbol: str | None = None  # spelled as an operator (for messages)
+    usage: str | None = None  # a call as written, for messages: tr(X)
+    doc: str = ""
+    # terms using the op, in the symbols of `rules.vocabulary` (X: m x n is the variable): the
+    # generated laws (its d-law, its analyses) are fired and audited on them
+    examples: tuple[str, ...] = ()
+
+    @property
+    def children_kinds(self) -> tuple[str, ...]:
+        return tuple(k for k in self.args if k in CHILD_KINDS)
+
+    def pattern(self) -> Pattern:
+        """op(v0, v1, ...) over fresh egglog pattern variables."""
+        sorts = {M: lang.Mat, S: lang.Scalar, NAME: lang.String, DIM: lang.Dim, INT: lang.i64}
+        args, children, literals = [], [], []
+        for i, kind in enumerate(self.args):
+            if kind == DIMS:
+                pair = [lang.var(f"d{i}a", lang.Dim), lang.var(f"d{i}b", lang.Dim)]
+                args += pair
+                literals += pair
+                continue
+            v = lang.var(f"v{i}", sorts[kind])
+            args.append(v)
+            (children if kind in CHILD_KINDS else literals).append((kind, v) if kind in CHILD_KINDS else v)
+        return Pattern(self.egg(*args), children, literals, args)
 
 
-def wrap(show: Show, t: Term, level: int) -> str:
-    s, lv = show(t)
-    return s if lv >= level else f"({s})"
+def _size_of(env, d: str) -> int:
+    return 1 if d == ONE_DIM else int(d) if d.isdigit() else env["dims"][d]
 
 
-def _combination(terms, vals):
-    """Σ qᵢvᵢ with one full-size temporary where possible: a coefficient of ±1 is no multiply, and
-    the terms after the first accumulate in place into an array this sum owns (the values of
-    subterms are shared, so the first term is never written to)."""
+class NumpyXP:
+    """The array functions the `numpy` facets call, from numpy. Another namespace with the same
+    methods evaluates the same facets elsewhere (bench/evalspeed.py: torch, for autograd)."""
+
+    inplace = True  # sums may accumulate into an array they own
+
+    @staticmethod
+    def eye(n: int):
+        return np.eye(n)
+
+    @staticmethod
+    def zeros(r: int, c: int):
+        return np.zeros((r, c))
+
+    @staticmethod
+    def trace(a):
+        return float(np.trace(a))
+
+    @staticmethod
+    def norm(a):
+        return float(np.linalg.norm(a))
+
+
+NUMPY = NumpyXP()
+
+
+def _combination(t: Term, vals, env):
+    """Σ qᵢvᵢ with one full-size temporary: a coefficient ±1 is no multiply; the terms after the first
+    accumulate in place into an array this sum owns (subterm values are shared, never written to)."""
     acc, owned = None, False
-    for (q, _), v in zip(terms, vals, strict=True):
+    if not env.get("xp", NUMPY).inplace:
+        return sum(v if q == 1 else -v if q == -1 else float(q) * v for (q, _), v in zip(t.args, vals, strict=True))
+    for (q, _), v in zip(t.args, vals, strict=True):
         if acc is None:
             acc, owned = (v, False) if q == 1 else (-v if q == -1 else float(q) * v, True)
         elif not owned:
@@ -60,280 +157,184 @@ def _combination(terms, vals):
             acc -= v
         else:
             acc += float(q) * v
+    if acc is None:  # the empty sum: the scalar 0
+        return 0.0
     return acc
 
 
-def _size(dims: dict[str, int], d: str) -> int:
-    return 1 if d == "1" else (int(d) if d.isdigit() else dims[d])
-
-
-def _elems(t: Term, dims: dict[str, int]) -> int:
-    return 1 if t.is_scalar else _size(dims, t.shape[0]) * _size(dims, t.shape[1])
-
-
-def _dim(d: str) -> lang.Dim:
-    return lang.Dim.one() if d == "1" else lang.Dim.named(d)
-
-
-# --- rational coefficients in print ----------------------------------------------------------
-
-
-def coefficient_text(q: Fraction, body: str, body_level: int) -> tuple[str, int]:
-    """q * body for q > 0: `body`, `2 * body`, `body / 2`, `3/2 * body`."""
-    if q == 1:
-        return body, body_level
-    b = body if body_level >= MUL else f"({body})"
-    if q.denominator == 1:
-        return f"{q.numerator} * {b}", MUL
-    if q.numerator == 1:
-        return f"{b} / {q.denominator}", MUL
-    return f"{q.numerator}/{q.denominator} * {b}", MUL
-
-
-def coefficient_latex(q: Fraction, body: str, body_level: int) -> tuple[str, int]:
-    if q == 1:
-        return body, body_level
-    b = body if body_level >= MUL else rf"\left({body}\right)"
-    if q.denominator == 1:
-        return f"{q.numerator} {b}", MUL
-    return rf"\frac{{{q.numerator}}}{{{q.denominator}}} {b}", MUL
-
-
-def sum_text(pairs: tuple, show: Show, coef: Callable = coefficient_text, minus: str = "-") -> tuple[str, int]:
-    """A linear combination, a positive term first when there is one."""
-    ordered = sorted(pairs, key=lambda p: p[0] < 0)
-    parts = []
-    for i, (q, t) in enumerate(ordered):
-        if t.op == "one":
-            body = str(abs(q)) if coef is coefficient_text else _latex_number(abs(q))
-        else:
-            s, lv = show(t)
-            body, _ = coef(abs(q), s, lv if lv > SUM else 0)
-            if abs(q) == 1 and lv <= SUM:
-                body = f"({s})" if coef is coefficient_text else rf"\left({s}\right)"
-        if i == 0:
-            parts.append(f"{minus}{body}" if q < 0 else body)
-        else:
-            parts.append(f" {'-' if q < 0 else '+'} {body}")
-    text = "".join(parts)
-    if len(ordered) == 1:
-        return text, (UNARY if ordered[0][0] < 0 else (MUL if abs(ordered[0][0]) != 1 else show(ordered[0][1])[1]))
-    return text, SUM
-
-
-def _latex_number(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else rf"\frac{{{q.numerator}}}{{{q.denominator}}}"
-
-
-# --- the operations ----------------------------------------------------------------------------
-
-
-def _prod_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
-    """Factors of a scalar product; negative powers print as divisors."""
-    num, den = [], []
-    for f in t.args:
-        g, k = (f.args[0], f.attr) if f.op == "pow" else (f, 1)
-        if k > 0:
-            num.append(_power_text(g, k, show, latex))
-        else:
-            den.append(_power_text(g, -k, show, latex))
-    if latex:
-        top = " ".join(num) or "1"
-        return (rf"\frac{{{top}}}{{{' '.join(den)}}}", MUL) if den else (top, MUL)
-    text = " * ".join(num) if num else "1"
-    for d in den:
-        text += f" / {d}"
-    return text, MUL
-
-
-def _power_text(g: Term, k: int, show: Show, latex: bool = False) -> str:
-    if k == 1:
-        return wrap(show, g, UNARY)
-    if latex:
-        return f"{wrap(show, g, ATOM)}^{{{k}}}"
-    return f"{wrap(show, g, ATOM)}**{k}"
-
-
-def _pow_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
-    g, k = t.args[0], t.attr
-    if k > 0:
-        return _power_text(g, k, show, latex), POW
-    inner = _power_text(g, -k, show, latex)
-    return (rf"\frac{{1}}{{{inner}}}", MUL) if latex else (f"1 / {inner}", MUL)
-
-
-def _scale_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
-    s, x = t.args
-    if s.op == "pow" and s.attr == -1:  # X / s
-        g = s.args[0]
-        if latex:
-            return rf"\frac{{{show(x)[0]}}}{{{show(g)[0]}}}", MUL
-        return f"{wrap(show, x, MUL)} / {wrap(show, g, UNARY)}", MUL
-    sep = " " if latex else " * "
-    return f"{wrap(show, s, MUL)}{sep}{wrap(show, x, MUL)}", MUL
-
-
-def _trace_text(t: Term, show: Show) -> tuple[str, int]:
-    a = t.args[0]
-    if a.is_1x1:  # a 1x1 product read as a scalar prints bare
-        return f"({show(a)[0]})", ATOM
-    return f"tr({show(a)[0]})", ATOM
-
-
-def _trace_latex(t: Term, show: Show) -> tuple[str, int]:
-    a = t.args[0]
-    if a.is_1x1:
-        return rf"\left({show(a)[0]}\right)", ATOM
-    return rf"\operatorname{{tr}}\left({show(a)[0]}\right)", ATOM
-
-
-def _latex_name(name: str) -> str:
-    greek = {"lam": r"\lambda", "lambda_": r"\lambda", "mu": r"\mu", "alpha": r"\alpha", "beta": r"\beta",
-             "gamma": r"\gamma", "sigma": r"\sigma", "rho": r"\rho", "eta": r"\eta", "tau": r"\tau"}
-    if name in greek:
-        return greek[name]
-    if len(name) > 1 and "_" not in name:
-        return rf"\mathrm{{{name}}}"
-    return name
-
-
-def _eval_prod(t, vals, dims):
+def _product(t: Term, vals, env):
     out = 1.0
     for v in vals:
         out = out * v
     return out
 
 
-def _mt(q: Fraction, x) -> lang.MT:
-    return lang.MT(lang.rat(q), x)
+_MT_SET, _ST_SET, _FACTOR_SET = lang.MultiSet[lang.MT], lang.MultiSet[lang.ST], lang.MultiSet[lang.Scalar]
 
 
-def _st(q: Fraction, s) -> lang.ST:
-    return lang.ST(lang.rat(q), s)
+def _mt(q, x):
+    return lang.MT(lang.rat(q) if isinstance(q, (int, Fraction)) else lang.BigRat(q, 1), x)
+
+
+def _st(q, s):
+    return lang.ST(lang.rat(q) if isinstance(q, (int, Fraction)) else lang.BigRat(q, 1), s)
+
+
+def _dim(d: str) -> lang.Dim:
+    return lang.Dim.one() if d == ONE_DIM else lang.Dim.named(d)
+
+
+def _tokens(n: int) -> Callable[[Any], int]:
+    return lambda v: n
+
+
+# --- costs of sums and products, shared by every cost path (costs.py mirrors them in egglog) -------
+# A sum q₁A₁ + q₂A₂ + ... prints n - 1 signs, a leading minus when no term is positive, and each
+# coefficient; it costs a pass over the result per sign, one per coefficient other than ±1, and one
+# more for a leading minus printed on a term (`-X - Y`, `-X / 2`) rather than folded into a literal
+# (`-2 * X`): see `printing.sum_order`. A number q·1 prints as the literal q and costs nothing.
+# `terms` is ((q, is_number), ...).
+
+
+def sum_size(terms) -> int:
+    return len(terms) - 1 + (not any(q > 0 for q, _ in terms))
+
+
+def sum_flops(terms, elems) -> Any:
+    return elems * (len(terms) - 1 + all(P.unfolded_sign(q, num) for q, num in terms))
+
+
+def coefficient_size(q: Fraction, is_number: bool = False) -> int:
+    """`2 *`, `/ 2`: two tokens; `3/2 *`: four; ±1: none (the sign is the sum's). A number q·1 prints
+    as q: the 1 counts one token, so an integer adds none and p/k two."""
+    q = abs(q)
+    if is_number:
+        return 0 if q.denominator == 1 else 2
+    if q == 1:
+        return 0
+    return 2 if q.denominator == 1 or q.numerator == 1 else 4
+
+
+def coefficient_flops(q: Fraction, elems, is_number: bool = False) -> Any:
+    return 0 if abs(q) == 1 or is_number else elems
+
+
+def _sum_size(v) -> int:
+    return sum_size(v.terms) + sum(coefficient_size(q, num) for q, num in v.terms)
+
+
+def _sum_flops(v) -> Any:
+    elems = v.out_elems()
+    return sum_flops(v.terms, elems) + sum(coefficient_flops(q, elems, num) for q, num in v.terms)
+
+
+def _pow_size(v) -> int:
+    return 0 if v.attr == -1 else 2  # `/ s` (the product's `/`), else `**k`
+
+
+def _pow_flops(v) -> int:
+    return 0 if v.attr == -1 else 1  # one power; a divisor's division is its product's operation
 
 
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
-        Op(
-            "var",
-            evaluate=lambda t, vals, dims: dims["__values__"][t.attr],
-            text=lambda t, show: (t.attr, ATOM),
-            latex=lambda t, show: (_latex_name(t.attr), ATOM),
-            to_egg=lambda t, kids: lang.Mat.var(t.attr),
-            flops=lambda t, dims: 0,
-        ),
-        Op(
-            "svar",
-            evaluate=lambda t, vals, dims: dims["__values__"][t.attr],
-            text=lambda t, show: (t.attr, ATOM),
-            latex=lambda t, show: (_latex_name(t.attr), ATOM),
-            to_egg=lambda t, kids: lang.Scalar.var(t.attr),
-            flops=lambda t, dims: 0,
-            constant=True,
-        ),
-        Op(
-            "one",
-            evaluate=lambda t, vals, dims: 1.0,
-            text=lambda t, show: ("1", ATOM),
-            latex=lambda t, show: ("1", ATOM),
-            to_egg=lambda t, kids: lang.Scalar.one(),
-            flops=lambda t, dims: 0,
-            constant=True,
-        ),
-        Op(
-            "eye",
-            evaluate=lambda t, vals, dims: np.eye(_size(dims, t.attr)),
-            text=lambda t, show: (f"eye({t.attr})", ATOM),
-            latex=lambda t, show: ("I", ATOM),
-            to_egg=lambda t, kids: lang.Mat.eye(_dim(t.attr)),
-            flops=lambda t, dims: 0,
-            constant=True,
-        ),
-        Op(
-            "zeros",
-            evaluate=lambda t, vals, dims: np.zeros((_size(dims, t.attr[0]), _size(dims, t.attr[1]))),
-            text=lambda t, show: (f"zeros(({t.attr[0]}, {t.attr[1]}))", ATOM),
-            latex=lambda t, show: ("0", ATOM),
-            to_egg=lambda t, kids: lang.Mat.zeros(_dim(t.attr[0]), _dim(t.attr[1])),
-            flops=lambda t, dims: 0,
-            constant=True,
-        ),
-        Op(
-            "matmul",
-            evaluate=lambda t, vals, dims: vals[0] @ vals[1],
-            text=lambda t, show: (f"{wrap(show, t.args[0], MUL)} @ {wrap(show, t.args[1], UNARY)}", MUL),
-            latex=lambda t, show: (f"{wrap(show, t.args[0], MUL)} {wrap(show, t.args[1], UNARY)}", MUL),
-            to_egg=lambda t, kids: kids[0] @ kids[1],
-            flops=lambda t, dims: 2
-            * _size(dims, t.args[0].shape[0])
-            * _size(dims, t.args[0].shape[1])
-            * _size(dims, t.args[1].shape[1]),
-        ),
-        Op(
-            "transpose",
-            evaluate=lambda t, vals, dims: vals[0].T,
-            text=lambda t, show: (f"{wrap(show, t.args[0], ATOM)}.T", ATOM),
-            latex=lambda t, show: (rf"{wrap(show, t.args[0], ATOM)}^\top", ATOM),
-            to_egg=lambda t, kids: kids[0].T,
-            flops=lambda t, dims: 0,
-        ),
-        Op(
-            "sum",
-            evaluate=lambda t, vals, dims: _combination(t.args, vals),
-            text=lambda t, show: sum_text(t.args, show),
-            latex=lambda t, show: sum_text(t.args, show, coefficient_latex),
-            to_egg=lambda t, kids: lang.lin(MultiSet(*(_mt(q, k) for (q, _), k in zip(t.args, kids, strict=True)))),
-            # one pass per term beyond the first, one more per coefficient other than ±1
-            flops=lambda t, dims: _elems(t, dims) * (len(t.args) - 1 + sum(abs(q) != 1 for q, _ in t.args)),
-        ),
-        Op(
-            "scale",
-            evaluate=lambda t, vals, dims: vals[0] * vals[1],
-            text=lambda t, show: _scale_text(t, show),
-            latex=lambda t, show: _scale_text(t, show, latex=True),
-            to_egg=lambda t, kids: lang.smul(kids[0], kids[1]),
-            flops=lambda t, dims: _elems(t, dims),
-        ),
-        Op(
-            "trace",
-            evaluate=lambda t, vals, dims: float(np.trace(vals[0])),
-            text=_trace_text,
-            latex=_trace_latex,
-            to_egg=lambda t, kids: lang.tr(kids[0]),
-            flops=lambda t, dims: _size(dims, t.args[0].shape[0]),
-        ),
-        Op(
-            "norm",
-            evaluate=lambda t, vals, dims: float(np.linalg.norm(vals[0])),
-            text=lambda t, show: (f"norm({show(t.args[0])[0]})", ATOM),
-            latex=lambda t, show: (rf"\left\|{show(t.args[0])[0]}\right\|_F", ATOM),
-            to_egg=lambda t, kids: lang.norm(kids[0]),
-            flops=lambda t, dims: 2 * _elems(t.args[0], dims),
-        ),
-        Op(
-            "ssum",
-            evaluate=lambda t, vals, dims: _combination(t.args, vals),
-            text=lambda t, show: sum_text(t.args, show),
-            latex=lambda t, show: sum_text(t.args, show, coefficient_latex),
-            to_egg=lambda t, kids: lang.slin(MultiSet(*(_st(q, k) for (q, _), k in zip(t.args, kids, strict=True)))),
-            flops=lambda t, dims: len(t.args) - 1 + sum(abs(q) != 1 for q, _ in t.args),
-        ),
-        Op(
-            "prod",
-            evaluate=_eval_prod,
-            text=lambda t, show: _prod_text(t, show),
-            latex=lambda t, show: _prod_text(t, show, latex=True),
-            to_egg=lambda t, kids: lang.sprod(MultiSet(*kids)),
-            flops=lambda t, dims: len(t.args) - 1,
-        ),
-        Op(
-            "pow",
-            evaluate=lambda t, vals, dims: vals[0] ** t.attr,
-            text=lambda t, show: _pow_text(t, show),
-            latex=lambda t, show: _pow_text(t, show, latex=True),
-            to_egg=lambda t, kids: lang.spow(kids[0], t.attr),
-            flops=lambda t, dims: max(abs(t.attr) - 1, 1),
-        ),
+        # --- leaves -------------------------------------------------------------------------
+        Op("var", lang.Mat.var, (NAME,), M, Shape(("declared",)),
+           numpy=lambda t, vals, env: env["values"][t.attr],
+           text=P.name_text, latex=P.name_latex, size=_tokens(1), flops=lambda v: 0, d=STRUCTURAL,
+           examples=("X",), doc="a declared matrix or vector"),
+        Op("svar", lang.Scalar.var, (NAME,), S, SCALAR,
+           numpy=lambda t, vals, env: env["values"][t.attr],
+           text=P.name_text, latex=P.name_latex, size=_tokens(1), flops=lambda v: 0, d=(),
+           examples=("lam",), doc="a declared scalar (a constant: never differentiated)"),
+        Op("one", lang.Scalar.one, (), S, SCALAR,
+           numpy=lambda t, vals, env: 1.0,
+           text=lambda t, show: ("1", P.ATOM), latex=lambda t, show: ("1", P.ATOM), size=_tokens(1), flops=lambda v: 0, d=(),
+           examples=("lam + 1",), doc="the number 1 (other numbers are its multiples: q·1)"),
+        Op("eye", lang.Mat.eye, (DIM,), M, Shape((("attr", 0), ("attr", 0))),
+           numpy=lambda t, vals, env: env["xp"].eye(_size_of(env, t.attr)),
+           text=lambda t, show: (f"eye({t.attr})", P.ATOM), latex=lambda t, show: ("I", P.ATOM),
+           size=_tokens(2), flops=lambda v: 0, d=(), call="eye", usage="eye(n)", examples=("eye(n) + N",), doc="the identity of a declared dim"),
+        Op("zeros", lang.Mat.zeros, (DIMS,), M, Shape((("attr", 0), ("attr", 1))),
+           numpy=lambda t, vals, env: env["xp"].zeros(_size_of(env, t.attr[0]), _size_of(env, t.attr[1])),
+           text=lambda t, show: (f"zeros(({t.attr[0]}, {t.attr[1]}))", P.ATOM),
+           latex=lambda t, show: ("0", P.ATOM), size=_tokens(3), flops=lambda v: 0, d=(), call="zeros",
+           usage="zeros((m, n))", examples=("zeros((m, n)) + X",), doc="the zero matrix of a shape"),
+        # --- matrices ---------------------------------------------------------------------
+        Op("matmul", lambda a, b: a @ b, (M, M), M,
+           Shape((("arg", 0, "r"), ("arg", 1, "c")), same=(((0, "c"), (1, "r")),)),
+           numpy=lambda t, vals, env: vals[0] @ vals[1],
+           text=P.matmul_text, latex=lambda t, show: P.matmul_text(t, show, True), size=_tokens(1),
+           flops=lambda v: 2 * v.rows(0) * v.cols(0) * v.cols(1),
+           d=(lambda B, a, b, da: B.matmul(da, b), lambda B, a, b, db: B.matmul(a, db)),
+           adjoint=(lambda B, a, b, g: B.matmul(g, B.transpose(b)), lambda B, a, b, g: B.matmul(B.transpose(a), g)),
+           symbol="@", examples=("X @ X.T", "A.T @ X", "X @ B"), doc="A @ B"),
+        Op("transpose", lambda a: a.T, (M,), M, Shape((("arg", 0, "c"), ("arg", 0, "r"))),
+           numpy=lambda t, vals, env: vals[0].T,
+           text=P.transpose_text, latex=lambda t, show: P.transpose_text(t, show, True), size=_tokens(1),
+           flops=lambda v: 0, d=(lambda B, a, da: B.transpose(da),), adjoint=(lambda B, a, g: B.transpose(g),), symbol=".T", examples=("X.T",), doc="A.T"),
+        Op("sum", lambda *pairs: lang.lin(_MT_SET(*(_mt(q, x) for q, x in pairs))), (TERMS,), M,
+           Shape(("terms",)),
+           numpy=_combination, text=P.sum_text, latex=lambda t, show: P.sum_text(t, show, True),
+           size=_sum_size, flops=_sum_flops, d=STRUCTURAL, symbol="+", examples=("X - 2 * A",), doc="Σ qᵢAᵢ: a linear combination with rational coefficients"),
+        Op("scale", lang.smul, (S, M), M, Shape((("arg", 1, "r"), ("arg", 1, "c"))),
+           numpy=lambda t, vals, env: vals[0] * vals[1],
+           text=P.scale_text, latex=lambda t, show: P.scale_text(t, show, True), size=_tokens(1),
+           flops=lambda v: v.elems(1),
+           d=(lambda B, s, a, ds: B.scale(ds, a), lambda B, s, a, da: B.scale(s, da)),
+           adjoint=(lambda B, s, a, g: B.trace(B.matmul(B.transpose(g), a)), lambda B, s, a, g: B.scale(s, g)),
+           symbol="*", examples=("tr(X.T @ X) * X", "lam * X", "tr(X.T @ A) * A"), doc="s * A for a scalar term s"),
+        # --- scalars ----------------------------------------------------------------------
+        Op("trace", lang.tr, (M,), S, Shape(None, square=(0,)),
+           numpy=lambda t, vals, env: env["xp"].trace(vals[0]),
+           text=P.trace_text, latex=lambda t, show: P.trace_text(t, show, True), size=lambda v: 0 if v.is_1x1(0) else 1,
+           flops=lambda v: 0 if v.is_1x1(0) else v.rows(0), d=(lambda B, a, da: B.trace(da),), call="tr",
+           adjoint=(lambda B, a, g: B.scale(g, B.identity(a)),),
+           usage="tr(X)", examples=("tr(A.T @ X)",), doc="tr(A); a 1x1 product read as a scalar is its trace, printed bare: (x.T @ y)"),
+        Op("norm", lang.norm, (M,), S, SCALAR,
+           numpy=lambda t, vals, env: env["xp"].norm(vals[0]),
+           text=P.call_text("norm"), latex=P.call_latex(r"\left\|{0}\right\|_F"), size=_tokens(1),
+           flops=lambda v: 2 * v.elems(0),
+           d=(lambda B, a, da: B.prod(B.trace(B.matmul(B.transpose(a), da)), B.pow(B.norm(a), -1)),),
+           call="norm", usage="norm(X)", examples=("norm(X)",), doc="the Frobenius norm ‖A‖"),
+        Op("ssum", lambda *pairs: lang.slin(_ST_SET(*(_st(q, s) for q, s in pairs))), (TERMS,), S, SCALAR,
+           numpy=_combination, text=P.sum_text, latex=lambda t, show: P.sum_text(t, show, True),
+           size=_sum_size, flops=_sum_flops, d=STRUCTURAL, symbol="+", examples=("tr(X.T @ X) + 2 * lam",), doc="Σ qᵢsᵢ of scalars; q·1 is the number q, the empty sum 0"),
+        Op("prod", lambda *fs: lang.sprod(_FACTOR_SET(*fs)), (FACTORS,), S, SCALAR,
+           numpy=_product, text=P.prod_text, latex=lambda t, show: P.prod_text(t, show, True),
+           size=lambda v: v.nargs - 1, flops=lambda v: v.nargs - 1, d=STRUCTURAL, symbol="*", examples=("lam * tr(M @ X @ X.T) * tr(X.T @ X)",), doc="Π fᵢ of scalars; a factor s**-k prints as the divisor / s**k"),
+        Op("pow", lang.spow, (S, INT), S, SCALAR,
+           numpy=lambda t, vals, env: vals[0] ** t.attr,
+           text=P.pow_text, latex=lambda t, show: P.pow_text(t, show, True), size=_pow_size, flops=_pow_flops,
+           d=(lambda B, s, k, ds: B.ssum((k, B.prod(B.pow(s, k - 1), ds))),),
+           symbol="**", examples=("tr(X.T @ X)**3", "tr(X.T @ X)**-1"), doc="s**k for an integer k"),
     )
 }
+
+
+def check_complete() -> list[str]:
+    """What the table lacks: every entry needs every facet, and a d for every differentiable argument."""
+    missing = []
+    for op in OPS.values():
+        for facet in ("egg", "numpy", "text", "latex", "shape"):
+            if getattr(op, facet) is None:
+                missing.append(f"{op.name}: no {facet}")
+        if op.flops is None or op.size is None:
+            missing.append(f"{op.name}: no cost")
+        if op.d != STRUCTURAL and len(op.d) not in (0, len(op.children_kinds)):
+            missing.append(f"{op.name}: {len(op.d)} differentials for {len(op.children_kinds)} arguments")
+        if not op.doc:
+            missing.append(f"{op.name}: no doc")
+    return missing
+
+
+def op(name: str) -> Op:
+    """The entry of an operation; an unknown one is an error, never skipped."""
+    try:
+        return OPS[name]
+    except KeyError:
+        raise KeyError(f"unknown operation {name!r} (known: {', '.join(OPS)})") from None
+
+
+CALLS: dict[str, Op] = dict(sorted(((o.call, o) for o in OPS.values() if o.call), key=lambda p: p[1].name in ("eye", "zeros")))

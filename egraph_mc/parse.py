@@ -1,326 +1,393 @@
-"""Parsing: declarations ("A: n x k; x: n; lam: scalar") and losses in numpy syntax, to terms.
+"""Parsing a loss in numpy syntax into a term, as Python itself reads the text, with no algebra.
 
-The loss is parsed with Python's `ast` module and walked node by node; nothing is evaluated.
+The text is parsed with Python's `ast` module and read node by node; nothing is evaluated. What the
+reader adds to Python's tree is only the language's structure:
+- a `+`/`-` chain is one sum (a multiset of signed terms); a `*`/`/` chain is one node: its numbers
+  are a coefficient, its scalars a scalar factor, its one matrix the base. Both follow Python's
+  order: numbers and scalars before the matrix scale the matrix once (`2 * lam * X` is (2λ)·X),
+  each one after it scales it again (`lam * X / g` is (λX)/g), and consecutive numbers join
+  (`-X / 2` is -½X). A parenthesized operand is never read into the enclosing chain, so
+  `2 * (A @ B)` and `2 * A @ B` are different terms, as they are to numpy;
+- a divisor s**k is the factor s**-k; s @ row for a scalar s is s * row;
+- a 1x1 product is a 1x1 matrix where a matrix is expected (an operand of `@` or `.T`, an
+  argument of tr() or norm()), and its trace, a scalar, where it meets a scalar: in a `*`/`/`
+  chain with a scalar or another matrix, as a base, as the loss, in a sum with a scalar or with a
+  parenthesized 1x1 product (`(x.T @ y) + (z.T @ w)`); the printer writes a scalar view `(x.T @ y)`.
+The printer (`printing.py`) writes every term so that this reading gives it back.
+
 Every construct outside the language is rejected with the column it starts at.
 """
 
 from __future__ import annotations
 
 import ast
-import keyword
-import re
-from dataclasses import dataclass
+import io
+import tokenize
 from fractions import Fraction
 
-from egraph_mc import term as T
-from egraph_mc.errors import (
-    DeclarationError,
-    EgraphMcError,
-    ParseError,
-    ShapeError,
-    UndeclaredSymbolError,
-    UnsupportedSyntaxError,
-)
-from egraph_mc.term import Term
+from egraph_mc.declare import Declarations, parse_where
+from egraph_mc.errors import EgraphMcError, ParseError, ShapeError, UndeclaredSymbolError, UnsupportedSyntaxError
+from egraph_mc.ops import CALLS, M
+from egraph_mc.shapes import make, show_shape
+from egraph_mc.term import ONE_DIM, SUMS, Term
 
 MAX_SOURCE = 20_000  # characters: a loss longer than this is a mistake, not a loss
-MAX_DEPTH = 120  # nesting of the expression tree
+MAX_DEPTH = 120  # nesting (parentheses and calls; a long flat sum or product is not deep)
 MAX_EXPONENT = 64
-FUNCTIONS = ("tr", "norm")  # scalar functions of a matrix
-BUILDERS = ("eye", "zeros")  # constant matrices, for gradients printed back
-RESERVED = set(FUNCTIONS) | set(BUILDERS) | {"T"}
-PROPERTIES = ("symmetric", "diagonal")
+EXCERPT = 70  # characters of the loss shown around the caret in an error message
 
 
-@dataclass(frozen=True)
-class Symbol:
-    name: str
-    shape: T.Shape | None  # None: a scalar
-    symmetric: bool = False
-    diagonal: bool = False
+def excerpt(source: str, col: int) -> tuple[str, int]:
+    """The part of a long source around a column, with ellipses, and the column within it."""
+    if len(source) <= EXCERPT:
+        return source, col
+    start = max(0, min(col - EXCERPT // 2, len(source) - EXCERPT))
+    end = start + EXCERPT
+    text = ("..." if start else "") + source[start:end] + ("..." if end < len(source) else "")
+    return text, col - start + (3 if start else 0)
 
 
-@dataclass(frozen=True)
-class Declarations:
-    symbols: dict[str, Symbol]
-
-    @property
-    def shapes(self) -> dict[str, T.Shape | None]:
-        return {n: s.shape for n, s in self.symbols.items()}
-
-    @property
-    def dims(self) -> list[str]:
-        out: list[str] = []
-        for s in self.symbols.values():
-            for d in s.shape or ():
-                if d != T.ONE_DIM and not d.isdigit() and d not in out:
-                    out.append(d)
-        return out
+def caret(source: str, col: int) -> str:
+    text, c = excerpt(source, col)
+    return f"\n  {text}\n  {' ' * c}^"
 
 
-# --- declarations ------------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"\s*(?:(?P<name>[A-Za-z_]\w*)|(?P<int>\d+)|(?P<sym>[:;,x×*])|(?P<bad>\S))")
+# --- numbers and scalar/matrix helpers ---------------------------------------------------------------
 
 
-def parse_where(where: str) -> Declarations:
-    """Declarations: `names: dim [x dim] [symmetric|diagonal]` or `names: scalar`, separated by `;`."""
-    if not isinstance(where, str):
-        raise DeclarationError(f"declarations must be a string, got {type(where).__name__}")
-    symbols: dict[str, Symbol] = {}
-    pos = 0
-    for part in re.split(r"[;\n]", where):
-        _parse_declaration(part, pos, where, symbols)
-        pos += len(part) + 1
-    if not symbols:
-        raise DeclarationError("no symbols declared (expected e.g. 'A: n x k; x: n; lam: scalar')")
-    return Declarations(symbols)
+def number(q: Fraction) -> Term:
+    """The number q as a scalar term: 1, the empty sum 0, or q·1."""
+    if q == 1:
+        return make("one")
+    if q == 0:
+        return make("ssum", ())
+    return make("ssum", ((q, make("one")),))
 
 
-def _parse_declaration(part: str, offset: int, where: str, symbols: dict[str, Symbol]) -> None:
-    if not part.strip():
-        return
-    toks = [(m.lastgroup, m.group(m.lastgroup), offset + m.start(m.lastgroup)) for m in _TOKEN.finditer(part)]
-    toks = [t for t in toks if t[0] is not None]
-
-    def fail(msg: str, col: int) -> None:
-        raise DeclarationError(msg, where, col, what="declarations")
-
-    for kind, text, col in toks:
-        if kind == "bad":
-            fail(f"unexpected character {text!r}", col)
-    colon = next((i for i, t in enumerate(toks) if t[1] == ":"), None)
-    if colon is None:
-        fail("expected 'names: shape', e.g. 'A, B: n x k'", toks[0][2])
-    names = toks[:colon]
-    spec = toks[colon + 1 :]
-    declared: list[tuple[str, int]] = []
-    expect_name = True
-    for kind, text, col in names:
-        if expect_name and kind == "name":
-            declared.append((text, col))
-        elif not expect_name and text == ",":
-            pass
-        else:
-            fail("expected a comma-separated list of names before ':'", col)
-        expect_name = not expect_name
-    if not declared or expect_name:
-        fail("expected a name before ':'", toks[colon][2] if not declared else names[-1][2])
-    if not spec:
-        fail("expected a shape after ':' (e.g. 'n x k', 'n', or 'scalar')", toks[colon][2])
-    shape, props = _parse_spec(spec, fail)
-    for name, col in declared:
-        if keyword.iskeyword(name) or name in RESERVED:
-            fail(f"{name!r} is reserved and cannot be declared", col)
-        if name in symbols:
-            fail(f"{name!r} is declared twice", col)
-        symmetric = "symmetric" in props or "diagonal" in props
-        symbols[name] = Symbol(name, shape, symmetric, "diagonal" in props)
+def scalar_of(q: Fraction, factors: list[Term]) -> Term:
+    """q * f1 * f2 ...: one factor bare, several as a product, a rational coefficient on top."""
+    base = None if not factors else factors[0] if len(factors) == 1 else make("prod", tuple(factors))
+    if base is None:
+        return number(q)
+    return base if q == 1 else make("ssum", ((q, base),))
 
 
-def _parse_spec(spec: list, fail) -> tuple[T.Shape | None, set[str]]:
-    """`scalar` | dim [sep dim] {property}, with sep one of `x`, `×`, `*`."""
-    if spec[0][1] == "scalar":
-        if len(spec) > 1:
-            fail("a scalar takes no shape or properties", spec[1][2])
-        return None, set()
-
-    def dim(tok) -> str:
-        kind, text, col = tok
-        if kind == "int":
-            if int(text) <= 0:
-                fail(f"a dimension must be positive, got {text}", col)
-            return str(int(text))
-        if kind == "name" and text not in PROPERTIES and text != "scalar" and not keyword.iskeyword(text):
-            return text
-        fail(f"malformed shape: expected a dimension (a name or a positive integer), got {text!r}", col)
-
-    dims = [dim(spec[0])]
-    i = 1
-    if i < len(spec) and spec[i][1] in SEPARATORS:
-        if i + 1 >= len(spec):
-            fail("malformed shape: expected a dimension after the separator", spec[i][2])
-        dims.append(dim(spec[i + 1]))
-        i += 2
-    if i < len(spec) and spec[i][1] in SEPARATORS:
-        fail("a shape has at most two dims (rows x cols)", spec[i][2])
-    props: set[str] = set()
-    for kind, text, col in spec[i:]:
-        if kind != "name":
-            fail(f"malformed shape: unexpected {text!r}", col)
-        if text not in PROPERTIES:
-            fail(f"unknown property {text!r} (known: {', '.join(PROPERTIES)})", col)
-        if len(dims) != 2 or dims[0] != dims[1]:
-            fail(f"{text!r} needs a square shape (n x n), not {' x '.join(dims)}", col)
-        props.add(text)
-    shape = (dims[0], T.ONE_DIM) if len(dims) == 1 else (dims[0], dims[1])
-    return shape, props
+def scaled(q: Fraction, t: Term) -> Term:
+    if t.op == "one":
+        return number(q)
+    if q == 1:
+        return t
+    return make("sum" if not t.is_scalar else "ssum", ((q, t),))
 
 
-SEPARATORS = ("x", "×", "*")
+def as_scalar(t: Term) -> Term:
+    """A scalar, or a 1x1 product read as one (its trace)."""
+    if t.is_scalar:
+        return t
+    if t.is_1x1:
+        return make("trace", (t,))
+    raise ShapeError(f"expected a scalar or a 1x1 product, got a {show_shape(t)} matrix")
 
 
-# --- the loss ----------------------------------------------------------------------------------
+# --- the reader ---------------------------------------------------------------------------------------
 
 
-def parse_loss(source: str, decls: Declarations) -> Term:
-    """The term of a loss (or of any expression over the declared symbols)."""
-    if not isinstance(source, str):
-        raise ParseError(f"the loss must be a string, got {type(source).__name__}")
-    if not source.strip():
-        raise ParseError("the loss is empty")
-    if len(source) > MAX_SOURCE:
-        raise ParseError(f"the loss is {len(source)} characters long (at most {MAX_SOURCE})")
-    if "\n" in source.strip():
-        raise ParseError("the loss must be one expression on one line", source, source.index("\n"))
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as e:
-        col = (e.offset or 1) - 1
-        raise ParseError(f"syntax error: {e.msg}", source.strip(), max(col, 0)) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise ParseError("the loss is nested too deeply to parse") from None
-    return _Walker(source.strip(), decls).walk(tree.body, 0)
+def _utf8_col(source: str, byte_col: int) -> int:
+    return len(source.encode()[:byte_col].decode(errors="ignore"))
 
 
-class _Walker:
-    def __init__(self, source: str, decls: Declarations):
+class _Reader:
+    def __init__(self, source: str, decls: Declarations, offset: int = 0):
         self.source, self.decls = source, decls
+        self.offset = offset  # bytes before this piece of a long sum parsed on its own
+        self.text = source.encode()[offset:].decode(errors="ignore")  # what the nodes' offsets index
+        self.depth = 0
+
+    # errors, positioned
+
+    def col(self, node: ast.AST) -> int:
+        return _utf8_col(self.source, self.offset + getattr(node, "col_offset", 0))
 
     def fail(self, node: ast.AST, msg: str, cls: type[ParseError] = UnsupportedSyntaxError):
-        raise cls(msg, self.source, getattr(node, "col_offset", 0))
+        raise cls(msg, self.source, self.col(node))
 
-    def shape_error(self, node: ast.AST, err: ShapeError):
-        col = getattr(node, "col_offset", 0)
-        line = self.source
-        raise ShapeError(f"{err} (column {col + 1})\n  {line}\n  {' ' * col}^") from None
+    def at(self, node: ast.AST, err: ShapeError):
+        if "(column" in str(err):
+            raise err
+        raise ShapeError(f"{err} (column {self.col(node) + 1}){caret(self.source, self.col(node))}") from None
 
-    def walk(self, node: ast.AST, depth: int) -> Term:
-        if depth > MAX_DEPTH:
-            self.fail(node, f"the loss is nested more than {MAX_DEPTH} levels deep", ParseError)
+    def operator_node(self, node: ast.BinOp) -> ast.AST:
+        """A stand-in node at the operator's column (shape errors point at the operator)."""
+        src = self.source.encode()
+        start, end = self.offset + (node.left.end_col_offset or 0), self.offset + node.right.col_offset
+        idx = next((i for i in range(start, end) if chr(src[i]) in "+-*/@"), start)
+        fake = ast.Constant(0)
+        fake.col_offset = idx - self.offset
+        return fake
+
+    # parentheses: an operand starts after its parent (a left operand) or ends before it (a right one)
+
+    @staticmethod
+    def wrapped_left(parent: ast.AST, child: ast.AST) -> bool:
+        return child.col_offset > parent.col_offset
+
+    @staticmethod
+    def wrapped_right(parent: ast.AST, child: ast.AST) -> bool:
+        return child.end_col_offset < parent.end_col_offset
+
+    # the walk
+
+    def read(self, node: ast.AST, matrix: bool = False) -> Term:
+        """The term of a node; `matrix`: read where a matrix is expected (an operand of `@` or `.T`, an
+        argument of tr() or norm()), where a lone 1x1 product stays a 1x1 matrix."""
+        self.depth += 1
         try:
-            return self._walk(node, depth + 1)
-        except ShapeError as e:
-            if "(column" in str(e):
-                raise
-            self.shape_error(self._op_node(node), e)
-        except ZeroDivisionError:
-            self.fail(node, "division by zero", ParseError)
+            if self.depth > MAX_DEPTH:
+                self.fail(node, f"the loss is nested more than {MAX_DEPTH} levels deep", ParseError)
+            try:
+                return self._read(node, matrix)
+            except ShapeError as e:
+                self.at(self.operator_node(node) if isinstance(node, ast.BinOp) else node, e)
+            except ZeroDivisionError:
+                self.fail(node, "division by zero", ParseError)
+        finally:
+            self.depth -= 1
 
-    def _op_node(self, node: ast.AST) -> ast.AST:
-        """Point shape errors at the operator, not at the left operand."""
-        if isinstance(node, ast.BinOp):
-            seg = self.source
-            start = node.left.end_col_offset or 0
-            end = node.right.col_offset
-            idx = next((i for i in range(start, end) if seg[i] in "+-*/@"), start)
-            fake = ast.Constant(0)
-            fake.col_offset = idx
-            return fake
-        return node
-
-    def _walk(self, node: ast.AST, depth: int) -> Term:
+    def _read(self, node: ast.AST, matrix: bool) -> Term:
         match node:
-            case ast.Constant(value=bool()) | ast.Constant(value=complex()) | ast.Constant(value=str()) | ast.Constant(
-                value=bytes()
-            ) | ast.Constant(value=None):
-                self.fail(node, f"unsupported constant {ast.get_source_segment(self.source, node)}")
-            case ast.Constant(value=int() | float()):
-                text = ast.get_source_segment(self.source, node) or repr(node.value)
-                try:
-                    return T.constant(Fraction(text.replace("_", "")))
-                except (ValueError, ZeroDivisionError):
-                    self.fail(node, f"unsupported number {text}")
+            case ast.BinOp(op=ast.Add() | ast.Sub()):
+                return self.sum_chain(node, matrix)
+            case ast.BinOp(op=ast.Mult() | ast.Div()) | ast.UnaryOp(op=ast.USub()):
+                q, core = self.product_chain(node, matrix)
+                return scaled(q, core)
+            case ast.UnaryOp(op=ast.UAdd(), operand=x):
+                t = self.read(x, matrix)
+                return make("sum" if not t.is_scalar else "ssum", ((Fraction(1), t),))
+            case ast.BinOp(op=ast.MatMult(), left=a, right=b):
+                return self.matmul(self.read(a, True), self.read(b, True))
+            case ast.BinOp(op=ast.Pow()):
+                return self.power(node)
+            case ast.BinOp(op=op):
+                self.fail(node, f"unsupported operator {type(op).__name__} (supported: + - * / @ **)")
+            case ast.Constant():
+                return number(self.constant(node))
             case ast.Name(id=name):
                 return self.symbol(node, name)
             case ast.Attribute(value=value, attr="T"):
-                return T.transpose(self.matrix(value, depth, ".T"))
+                a = self.read(value, True)
+                if a.is_scalar:
+                    raise ShapeError("'.T' needs a matrix or vector, got a scalar")
+                return make("transpose", (a,))
             case ast.Attribute(attr=attr):
                 self.fail(node, f"unsupported attribute .{attr} (only .T, the transpose, is supported)")
-            case ast.UnaryOp(op=ast.USub(), operand=x):
-                return -self.walk(x, depth)
-            case ast.UnaryOp(op=ast.UAdd(), operand=x):
-                return self.walk(x, depth)
-            case ast.BinOp(left=a, op=op, right=b):
-                return self.binop(node, a, op, b, depth)
             case ast.Call():
-                return self.call(node, depth)
+                return self.call(node)
             case _:
                 self.fail(node, f"unsupported syntax: {_describe(node)}")
 
+    def constant(self, node: ast.Constant) -> Fraction:
+        text = ast.get_source_segment(self.text, node) or repr(node.value)
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            self.fail(node, f"unsupported constant {text}")
+        try:
+            return Fraction(text.replace("_", ""))
+        except (ValueError, ZeroDivisionError):
+            self.fail(node, f"unsupported number {text}")
+
+    def numeric(self, node: ast.AST) -> Fraction | None:
+        """The value of a number written as one: 2, 0.25, -3 (a chain splits 3/2 into 3 and / 2)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return self.constant(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            if self.wrapped_right(node, node.operand):
+                return None
+            inner = self.numeric(node.operand)
+            return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+        return None
+
     def symbol(self, node: ast.AST, name: str) -> Term:
-        if name in RESERVED:
+        if name in CALLS:
             self.fail(node, f"{name!r} is a function, not a symbol")
         sym = self.decls.symbols.get(name)
         if sym is None:
-            col = node.col_offset
+            col = self.col(node)
             raise UndeclaredSymbolError(
                 f"undeclared symbol {name!r} (declare it in `where`, e.g. '{name}: n x k' or '{name}: scalar') "
-                f"(column {col + 1})\n  {self.source}\n  {' ' * col}^"
+                f"(column {col + 1}){caret(self.source, col)}"
             )
-        return T.svar(name) if sym.shape is None else T.var(name, sym.shape)
+        if sym.shape is None:
+            return make("svar", attr=name)
+        return make("var", attr=name, shape=sym.shape)
 
-    def matrix(self, node: ast.AST, depth: int, what: str) -> Term:
-        t = self.walk(node, depth)
-        if t.is_scalar:
-            raise ShapeError(f"'{what}' needs a matrix or vector, got a scalar")
-        return t
+    # chains
 
-    def binop(self, node: ast.BinOp, a: ast.AST, op: ast.operator, b: ast.AST, depth: int) -> Term:
-        if isinstance(op, ast.Pow):
-            return self.power(node, a, b, depth)
-        left, right = self.walk(a, depth), self.walk(b, depth)
-        match op:
-            case ast.Add():
-                return T.add(left, right)
-            case ast.Sub():
-                return T.add(left, -right)
-            case ast.Mult():
-                return T.multiply(left, right)
-            case ast.MatMult():
-                return T.matmul(left, right)
-            case ast.Div():
-                if not right.is_scalar and not right.is_1x1:
-                    raise ShapeError(
-                        f"'/' divides by scalars only, got a {right.shape[0]}x{right.shape[1]} matrix as divisor"
-                    )
-                return T.multiply(left, T.power(right, -1))
-        self.fail(node, f"unsupported operator {type(op).__name__} (supported: + - * / @ **)")
+    def _flatten(self, node: ast.AST, ops: tuple[type, ...]) -> list[tuple[ast.operator | None, ast.AST, bool]]:
+        """The operands of a left-nested chain of `ops`, stopping at parentheses: (operator before the
+        operand, operand, whether the operand is parenthesized)."""
+        items = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ops):
+            items.append((node.op, node.right, self.wrapped_right(node, node.right)))
+            if self.wrapped_left(node, node.left):
+                items.append((None, node.left, True))
+                break
+            node = node.left
+        else:
+            items.append((None, node, False))
+        return items[::-1]
 
-    def power(self, node: ast.BinOp, a: ast.AST, b: ast.AST, depth: int) -> Term:
-        k = _integer(b)
-        if k is None:
-            self.fail(b, "exponents must be integer literals (e.g. x**2, s**-1)")
+    def sum_chain(self, node: ast.BinOp, matrix: bool = False) -> Term:
+        pairs: list[tuple[Fraction, Term]] = []
+        scalar_view = False  # a parenthesized 1x1 product, `(x.T @ y)`: a scalar (its trace)
+        for op, item, wrapped in self._flatten(node, (ast.Add, ast.Sub)):
+            sign = Fraction(-1 if isinstance(op, ast.Sub) else 1)
+            if not wrapped and (isinstance(item, (ast.Constant, ast.UnaryOp)) or
+                                (isinstance(item, ast.BinOp) and isinstance(item.op, (ast.Mult, ast.Div)))):
+                if isinstance(item, ast.UnaryOp) and isinstance(item.op, ast.UAdd):
+                    q, core = Fraction(1), self.read(item)
+                else:
+                    q, core = self.product_chain(item, matrix)
+                pairs.append((sign * q, core))
+            else:
+                pairs.append((sign, self.read(item, matrix)))
+                scalar_view |= wrapped and pairs[-1][1].is_1x1 and not matrix
+        terms = [t for _, t in pairs]
+        if scalar_view or any(t.is_scalar for t in terms):
+            try:
+                pairs = [(q, as_scalar(t)) for q, t in pairs]
+            except ShapeError:
+                m = next(t for t in terms if not t.is_scalar and not t.is_1x1)
+                raise ShapeError(f"shape mismatch in '+': scalar + {show_shape(m)} "
+                                 "(a scalar and a matrix cannot be added)") from None
+            return make("ssum", tuple(pairs))
+        return make("sum", tuple(pairs))
+
+    def product_chain(self, node: ast.AST, matrix: bool = False) -> tuple[Fraction, Term]:
+        """(q, core): the chain is q * core, q its own rational coefficient (see the module doc)."""
+        items = self._flatten(node, (ast.Mult, ast.Div)) if isinstance(node, ast.BinOp) else [(None, node, False)]
+        read = []  # (divide, sign flips, number | None, term | None)
+        for op, item, wrapped in items:
+            divide, flips = isinstance(op, ast.Div), 0
+            while not wrapped and isinstance(item, ast.UnaryOp) and self.numeric(item) is None:
+                if not isinstance(item.op, (ast.USub, ast.UAdd)):
+                    self.fail(item, f"unsupported unary operator {type(item.op).__name__}")
+                flips += isinstance(item.op, ast.USub)
+                wrapped = self.wrapped_right(item, item.operand)
+                item = item.operand
+            c = None if wrapped else self.numeric(item)
+            if c is not None:
+                if divide and c == 0:
+                    raise ZeroDivisionError
+                read.append((divide, flips, 1 / c if divide else c, None))
+            else:
+                read.append((divide, flips, None, self.divisor(item, wrapped) if divide else self.read(item, matrix)))
+        # the base: the first matrix that is not 1x1; where a matrix is expected, a lone 1x1 one
+        terms = [t for _, _, _, t in read if t is not None and not t.is_scalar]
+        base = next((t for t in terms if not t.is_1x1), terms[0] if matrix and terms else None)
+        prefix_q, factors = Fraction(1), []
+        core: Term | None = None
+        top_q = Fraction(1)
+        for _, flips, c, t in read:
+            sign = Fraction(-1) ** flips
+            if core is None:
+                prefix_q *= sign
+            else:
+                top_q *= sign
+            if c is not None:
+                if core is None:
+                    prefix_q *= c
+                else:
+                    top_q *= c
+                continue
+            if t is not base or core is not None:
+                if not t.is_scalar and not t.is_1x1:
+                    raise ShapeError(f"'*' multiplies by scalars only, got {show_shape(core)} * {show_shape(t)} "
+                                     "(use '@' for the matrix product)")
+                t = as_scalar(t)
+                if core is None:
+                    factors.append(t)
+                else:
+                    core = make("scale", (t, scaled(top_q, core)))
+                    top_q = Fraction(1)
+                continue
+            if factors:
+                core, top_q = make("scale", (scalar_of(prefix_q, factors), t)), Fraction(1)
+            else:
+                core, top_q = t, prefix_q
+        if core is None:
+            if not factors:
+                return prefix_q, make("one")
+            return prefix_q, scalar_of(Fraction(1), factors)
+        return top_q, core
+
+    def divisor(self, item: ast.AST, wrapped: bool) -> Term:
+        """The factor a divisor contributes: s**-1, or s**-k for a divisor written s**k."""
+        if isinstance(item, ast.Constant) or self.numeric(item) is not None:  # a parenthesized number
+            return make("pow", (number(self.numeric(item)),), -1)
+        if not wrapped and isinstance(item, ast.BinOp) and isinstance(item.op, ast.Pow):
+            base, k = self.read(item.left), self.exponent(item.right)
+            if not base.is_scalar and not base.is_1x1:
+                raise ShapeError(f"'**' applies to scalars only, got a {show_shape(base)} matrix")
+            return make("pow", (as_scalar(base),), -k)
+        t = self.read(item)
+        if not t.is_scalar and not t.is_1x1:
+            raise ShapeError(f"'/' divides by scalars only, got a {show_shape(t)} matrix as divisor")
+        return make("pow", (as_scalar(t),), -1)
+
+    def exponent(self, node: ast.AST) -> int:
+        k = self.numeric(node)
+        if k is None or k.denominator != 1:
+            self.fail(node, "exponents must be integer literals (e.g. x**2, s**-1)")
         if abs(k) > MAX_EXPONENT:
-            self.fail(b, f"exponent {k} is too large (at most {MAX_EXPONENT} in absolute value)", ParseError)
-        base = self.walk(a, depth)
-        if not base.is_scalar and not base.is_1x1:
-            raise ShapeError(
-                f"'**' applies to scalars only, got a {base.shape[0]}x{base.shape[1]} matrix "
-                "(matrix powers are not supported; write A @ A)"
-            )
-        return T.power(base, k)
+            self.fail(node, f"exponent {k} is too large (at most {MAX_EXPONENT} in absolute value)", ParseError)
+        return int(k)
 
-    def call(self, node: ast.Call, depth: int) -> Term:
+    def power(self, node: ast.BinOp) -> Term:
+        k = self.exponent(node.right)
+        c = self.numeric(node.left)
+        if c is not None:
+            if c == 0 and k < 0:
+                raise ZeroDivisionError
+            return number(c**k)
+        base = self.read(node.left)
+        if not base.is_scalar and not base.is_1x1:
+            raise ShapeError(f"'**' applies to scalars only, got a {show_shape(base)} matrix "
+                             "(matrix powers are not supported; write A @ A)")
+        return make("pow", (as_scalar(base),), k)
+
+    def matmul(self, a: Term, b: Term) -> Term:
+        # numpy keeps a 1x1 product 1x1: `s @ row` for a scalar s is a scalar multiple of the row
+        if a.is_scalar and not b.is_scalar and b.shape[0] == ONE_DIM:
+            return make("scale", (a, b))
+        if b.is_scalar and not a.is_scalar and a.shape[1] == ONE_DIM:
+            return make("scale", (b, a))
+        if a.is_scalar or b.is_scalar:
+            raise ShapeError(f"'@' needs two matrices, got {'a scalar' if a.is_scalar else show_shape(a)} @ "
+                             f"{'a scalar' if b.is_scalar else show_shape(b)}")
+        return make("matmul", (a, b))
+
+    def call(self, node: ast.Call) -> Term:
+        usage = ", ".join(o.usage for o in CALLS.values())
         if not isinstance(node.func, ast.Name):
-            self.fail(node, "unsupported call: only tr(X), norm(X) (and eye(n), zeros((m, n))) can be called")
+            self.fail(node, f"unsupported call: only {usage} can be called")
         name = node.func.id
+        if name not in CALLS:
+            self.fail(node, f"unknown function {name!r} (supported: {usage})")
         if node.keywords:
-            self.fail(node.keywords[0].value if node.keywords else node, f"{name}() takes no keyword arguments")
+            self.fail(node.keywords[0].value, f"{name}() takes no keyword arguments")
         if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             self.fail(node, f"{name}() takes exactly one argument")
         arg = node.args[0]
-        if name == "tr":
-            return T.trace(self.matrix(arg, depth, "tr"))
-        if name == "norm":
-            return T.norm(self.matrix(arg, depth, "norm"))
-        if name == "eye":
-            return T.eye(self.dim(arg))
-        if name == "zeros":
+        o = CALLS[name]
+        if o.name == "eye":
+            return make("eye", attr=self.dim(arg))
+        if o.name == "zeros":
             if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
                 self.fail(arg, "zeros() takes a shape tuple, e.g. zeros((m, n))")
-            return T.zeros((self.dim(arg.elts[0]), self.dim(arg.elts[1])))
-        self.fail(node, f"unknown function {name!r} (supported: {', '.join(FUNCTIONS)})")
+            return make("zeros", attr=(self.dim(arg.elts[0]), self.dim(arg.elts[1])))
+        t = self.read(arg, o.args[0] == M)
+        if o.args[0] == M and t.is_scalar:
+            raise ShapeError(f"{name}() needs a matrix or vector, got a scalar")
+        return make(o.name, (t,))
 
     def dim(self, node: ast.AST) -> str:
         if isinstance(node, ast.Constant) and isinstance(node.value, int) and node.value > 0:
@@ -328,15 +395,6 @@ class _Walker:
         if isinstance(node, ast.Name) and node.id in self.decls.dims:
             return node.id
         self.fail(node, "expected a declared dimension name or a positive integer")
-
-
-def _integer(node: ast.AST) -> int | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _integer(node.operand)
-        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
-    return None
 
 
 _DESCRIPTIONS = {
@@ -364,9 +422,87 @@ def _describe(node: ast.AST) -> str:
     return _DESCRIPTIONS.get(type(node), f"{type(node).__name__} is not part of the loss language")
 
 
+# --- entry points ---------------------------------------------------------------------------------
+
+
+def _top_level_splits(source: str) -> list[int] | None:
+    """Byte offsets of the binary `+`/`-` at bracket depth 0 (for a sum too long for `ast`)."""
+    splits, depth, prev = [], 0, None
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.OP and tok.string in "([":
+                depth += 1
+            elif tok.type == tokenize.OP and tok.string in ")]":
+                depth -= 1
+            elif depth == 0 and tok.type == tokenize.OP and tok.string in "+-" and prev is not None and (
+                prev.type in (tokenize.NAME, tokenize.NUMBER) or prev.string in (")", "]")
+            ):
+                splits.append(len(source[: tok.start[1]].encode()))
+            if tok.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL):
+                prev = tok
+    except (tokenize.TokenError, IndentationError):
+        return None
+    return splits
+
+
+def _long_sum(source: str, decls: Declarations) -> Term:
+    """A flat sum parsed term by term: Python's parser recurses once per `+` and gives up near 2500."""
+    raw = source.encode()
+    splits = _top_level_splits(source)
+    if not splits:
+        raise ParseError("the loss is nested too deeply to parse")
+    bounds = [0, *splits, len(raw)]
+    pieces = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        text = raw[start:end].decode()
+        sign, body, lead = Fraction(1), text, 0
+        stripped = text.lstrip()
+        if start > 0:
+            sign = Fraction(-1 if stripped[0] == "-" else 1)
+            body = stripped[1:]
+            lead = len(text.encode()) - len(body.encode())
+        pad = len(body.encode()) - len(body.lstrip().encode())
+        tree = ast.parse(body.strip(), mode="eval")
+        pieces.append((sign, tree.body, start + lead + pad))
+    pairs = []
+    for sign, node, offset in pieces:
+        reader = _Reader(source, decls, offset)
+        if isinstance(node, (ast.Constant, ast.UnaryOp)) or (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div))):
+            q, core = reader.product_chain(node)
+        else:
+            q, core = Fraction(1), reader.read(node)
+        pairs.append((sign * q, core))
+    if any(t.is_scalar or t.is_1x1 for _, t in pairs):
+        return make("ssum", tuple((q, as_scalar(t)) for q, t in pairs))
+    return make("sum", tuple(pairs))
+
+
+def parse_loss(source: str, decls: Declarations) -> Term:
+    """The term of a loss (or of any expression over the declared symbols)."""
+    if not isinstance(source, str):
+        raise ParseError(f"the loss must be a string, got {type(source).__name__}")
+    if not source.strip():
+        raise ParseError("the loss is empty")
+    if len(source) > MAX_SOURCE:
+        raise ParseError(f"the loss is {len(source)} characters long (at most {MAX_SOURCE})")
+    source = source.strip()
+    if "\n" in source:
+        raise ParseError("the loss must be one expression on one line", source, source.index("\n"))
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as e:
+        col = (e.offset or 1) - 1
+        raise ParseError(f"syntax error: {e.msg}", source, max(col, 0)) from None
+    except (RecursionError, MemoryError):
+        return _long_sum(source, decls)
+    except ValueError:
+        raise ParseError("the loss is nested too deeply to parse") from None
+    return _Reader(source, decls).read(tree.body)
+
+
 def parse(source: str, where: str) -> tuple[Term, Declarations]:
     decls = parse_where(where)
     return parse_loss(source, decls), decls
 
 
-__all__ = ["Declarations", "EgraphMcError", "Symbol", "parse", "parse_loss", "parse_where"]
+__all__ = ["Declarations", "EgraphMcError", "as_scalar", "number", "parse", "parse_loss", "parse_where"]

@@ -1,7 +1,9 @@
-"""Output: a term as numpy-syntax text (which parses back), as LaTeX, as a numpy function; its size.
+"""Output: a term as numpy-syntax text (which parses back to the same term), as LaTeX, as a numpy
+function, and as a program of temporaries; the printed size of a text.
 
-The printed size is counted on the printed text itself, token by token, independently of the
-e-graph's cost tables: one unit per operator, function call, `.T`, symbol and number.
+Each node prints by its entry in `ops.OPS` (see `printing.py` for the rules that make the text
+parse back). The printed size is counted on the text itself, token by token, independently of the
+cost tables: one unit per operator, function call, `.T`, symbol and number.
 """
 
 from __future__ import annotations
@@ -12,19 +14,21 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from egraph_mc.ops import OPS
+from egraph_mc.ops import NUMPY, op
+from egraph_mc.printing import ATOM
 from egraph_mc.term import Term
 
 
 def _printer(facet: str, names: Mapping[Term, str] | None = None) -> Callable[[Term], tuple[str, int]]:
     """A memoized printer; subterms in `names` print as those names (temporaries)."""
-    memo: dict[Term, tuple[str, int]] = {t: (n, 5) for t, n in (names or {}).items()}
+    memo: dict[Term, tuple[str, int]] = {t: (n, ATOM) for t, n in (names or {}).items()}
 
     def show(t: Term) -> tuple[str, int]:
         if t not in memo:
-            memo[t] = getattr(OPS[t.op], facet)(t, show)
+            memo[t] = getattr(op(t.op), facet)(t, show)
         return memo[t]
 
+    show.names = frozenset(names or ())  # temporaries: atoms the chain printers never take apart
     return show
 
 
@@ -52,22 +56,23 @@ def printed_size(text: str) -> int:
     return units
 
 
-def size(t: Term) -> int:
-    return printed_size(to_text(t))
-
-
-def evaluate(t: Term, values: Mapping[str, object], dims: Mapping[str, int] | None = None):
-    """The value of t for the given symbol values (numpy arrays; vectors as n x 1 columns)."""
-    env = dict(dims or {})
-    env["__values__"] = values
+def evaluate(t: Term, values: Mapping[str, object], dims: Mapping[str, int] | None = None, xp=NUMPY):
+    """The value of t for the given symbol values (numpy arrays; vectors as n x 1 columns), by each
+    operation's `numpy` facet over the array namespace `xp`."""
+    env = {"dims": dict(dims or {}), "values": values, "xp": xp}
     memo: dict[Term, object] = {}  # by equality: every distinct subterm is computed once
-
-    def ev(u: Term):
-        if u not in memo:
-            memo[u] = OPS[u.op].evaluate(u, [ev(c) for c in u.children()], env)
-        return memo[u]
-
-    return ev(t)
+    # children before parents, without recursion (a long sum is wide, a long chain deep)
+    stack = [(t, False)]
+    while stack:
+        u, ready = stack.pop()
+        if u in memo:
+            continue
+        if ready:
+            memo[u] = op(u.op).numpy(u, [memo[c] for c in u.children()], env)
+            continue
+        stack.append((u, True))
+        stack.extend((c, False) for c in u.children() if c not in memo)
+    return memo[t]
 
 
 def dims_of(shapes: Mapping[str, tuple[str, str] | None], values: Mapping[str, object]) -> dict[str, int]:
@@ -116,22 +121,31 @@ def numpy_function(t: Term, shapes: Mapping[str, tuple[str, str] | None]) -> Cal
 
 
 def shared_subterms(t: Term) -> list[Term]:
-    """Non-leaf subterms used more than once in the DAG of t, children before parents."""
+    """Subterms used more than once in the DAG of t that print as themselves, children first.
+
+    Leaves, numbers and reciprocals are never named: a reciprocal prints as a divisor (`a / g`)."""
     uses: dict[Term, int] = {}
     order: list[Term] = []
     seen: set[Term] = set()
-
-    def visit(u: Term) -> None:
+    stack = [(t, False)]
+    while stack:
+        u, done = stack.pop()
+        if done:
+            order.append(u)
+            continue
         if u in seen:
-            return
+            continue
         seen.add(u)
-        for c in u.children():
+        stack.append((u, True))
+        for c in reversed(u.children()):
             uses[c] = uses.get(c, 0) + 1
-            visit(c)
-        order.append(u)
+            stack.append((c, False))
+    return [u for u in order if uses.get(u, 0) > 1 and u.children() and not _inline(u)]
 
-    visit(t)
-    return [u for u in order if uses.get(u, 0) > 1 and u.children()]
+
+def _inline(u: Term) -> bool:
+    """Never a temporary: a reciprocal (a divisor), a number."""
+    return (u.op == "pow" and u.attr < 0) or (u.op == "ssum" and all(v.op == "one" for _, v in u.args))
 
 
 def program(t: Term) -> tuple[list[tuple[str, Term]], dict[Term, str]]:

@@ -1,17 +1,20 @@
-"""Plain scores of an extracted gradient, computed from the term alone (never from an extractor).
+"""Scores of a gradient, computed from the term alone (never from an extractor), exactly as printed.
 
 - size: tokens of the printed gradient;
-- flops: floating-point operations to evaluate it as printed (every use computed again);
-- dag_size: tokens of the program with shared subterms as temporaries (each paid once);
-- dag_flops: floating-point operations with every distinct subterm computed once.
+- flops: floating-point operations to evaluate the printed text as Python does, every use computed
+  again: each node's `flops` facet (`ops.OPS`), plus the two operations its facet leaves to its
+  parent when the parent is not there: a reciprocal printed alone (`1 / g`) and a product of
+  divisors only (`1 / a / b`) each cost one more division;
+- dag_size, dag_flops: the same for the program of temporaries (`render.program`): each temporary
+  paid once where it is defined.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from egraph_mc.ops import OPS
-from egraph_mc.render import printed_size, program_size, program_text, to_text
+from egraph_mc.costs import flops_of
+from egraph_mc.render import printed_size, program, program_size, program_text, to_text
 from egraph_mc.term import Term
 
 DEFAULT_DIM = 100  # the size of every dim the user gives no size for
@@ -26,8 +29,39 @@ def size(t: Term) -> int:
     return printed_size(to_text(t))
 
 
+def _reciprocal(t: Term) -> bool:
+    return t.op == "pow" and t.attr < 0
+
+
+def _alone(t: Term, parent: Term | None, coefficient) -> int:
+    """The division a node's facet leaves to its parent, when the parent does not take it: a
+    reciprocal is a divisor of a product (`a / g`), of a scaling (`X / g`) or of a coefficient
+    (`2 / g`), else printed `1 / g`."""
+    if _reciprocal(t):
+        if parent is not None and (parent.op == "prod" or (parent.op == "scale" and t is parent.args[0])):
+            return 0
+        return 0 if coefficient is not None and abs(coefficient) != 1 else 1
+    return int(t.op == "prod" and all(_reciprocal(f) for f in t.args))
+
+
+def _tree_flops(t: Term, dims: Mapping[str, int], names: Mapping[Term, str]) -> int:
+    """Operations of t as printed, the subterms in `names` (temporaries) costing nothing."""
+    total = 0
+    stack = [(t, None, None)]
+    while stack:
+        u, parent, q = stack.pop()
+        if u in names and u is not t:
+            continue
+        total += flops_of(u, dims) + _alone(u, parent, q)
+        if u.op in ("sum", "ssum"):
+            stack.extend((c, u, q) for q, c in u.args)
+        else:
+            stack.extend((c, u, None) for c in u.children())
+    return total
+
+
 def flops(t: Term, dims: Mapping[str, int]) -> int:
-    return OPS[t.op].flops(t, dims) + sum(flops(c, dims) for c in t.children())
+    return _tree_flops(t, dims, {})
 
 
 def dag_size(t: Term) -> int:
@@ -35,14 +69,5 @@ def dag_size(t: Term) -> int:
 
 
 def dag_flops(t: Term, dims: Mapping[str, int]) -> int:
-    seen: set[Term] = set()
-    total = 0
-    stack = [t]
-    while stack:
-        u = stack.pop()
-        if u in seen:
-            continue
-        seen.add(u)
-        total += OPS[u.op].flops(u, dims)
-        stack.extend(u.children())
-    return total
+    lines, names = program(t)
+    return sum(_tree_flops(u, dims, names) for _, u in lines) + _tree_flops(t, dims, names)

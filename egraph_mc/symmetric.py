@@ -10,11 +10,10 @@ back unchanged (eye(n) + 2 * X, not (eye(n) + 2 * X + (eye(n) + 2 * X).T) / 2).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from fractions import Fraction
 
-from egraph_mc import term as T
-from egraph_mc.term import Term
+from egraph_mc.shapes import make
+from egraph_mc.term import Term, terms_of
 
 
 def symmetric_part(g: Term, symmetric: set[str]) -> Term:
@@ -23,21 +22,18 @@ def symmetric_part(g: Term, symmetric: set[str]) -> Term:
     ht = _transposed(h, symmetric)
     if ht == h:
         return h
-    half = Fraction(1, 2)
-    return T.msum([(q * half, u) for x in (h, ht) for q, u in _terms(x)], h.shape)
-
-
-def _terms(t: Term) -> list[tuple[Fraction, Term]]:
-    return list(t.args) if t.op == "sum" else [(Fraction(1), t)]
+    merged: dict[Term, Fraction] = {}
+    for x in (h, ht):
+        for q, u in terms_of(x):
+            merged[u] = merged.get(u, Fraction(0)) + q / 2
+    return make("sum", tuple((q, u) for u, q in merged.items() if q != 0))
 
 
 def _assume_symmetric(t: Term, symmetric: set[str]) -> Term:
     """t with Sᵀ replaced by S for the symmetric names, the rest of its structure kept."""
     if t.op == "transpose" and t.args[0].op == "var" and t.args[0].attr in symmetric:
         return t.args[0]
-    if t.op in ("sum", "ssum"):
-        return replace(t, args=tuple((q, _assume_symmetric(u, symmetric)) for q, u in t.args))
-    return replace(t, args=tuple(_assume_symmetric(a, symmetric) if isinstance(a, Term) else a for a in t.args))
+    return t.replace_children(_assume_symmetric(c, symmetric) for c in t.children())
 
 
 def _transposed(t: Term, symmetric: set[str]) -> Term:
@@ -48,15 +44,15 @@ def _transposed(t: Term, symmetric: set[str]) -> Term:
         case "eye":
             return t
         case "zeros":
-            return T.zeros((t.attr[1], t.attr[0]))
+            return make("zeros", attr=(t.attr[1], t.attr[0]))
         case "transpose":
             return t.args[0]
         case "matmul":
             a, b = t.args
-            return T.node("matmul", (_transposed(b, symmetric), _transposed(a, symmetric)))
+            return make("matmul", (_transposed(b, symmetric), _transposed(a, symmetric)))
         case "sum":
-            return T.node("sum", tuple((q, _transposed(u, symmetric)) for q, u in t.args))
+            return make("sum", tuple((q, _transposed(u, symmetric)) for q, u in t.args))
         case "scale":
             s, a = t.args
-            return T.node("scale", (s, _transposed(a, symmetric)))
-    return T.node("transpose", (t,))
+            return make("scale", (s, _transposed(a, symmetric)))
+    return make("transpose", (t,))

@@ -26,17 +26,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from egraph_mc import errors
+from egraph_mc.declare import Declarations
 from egraph_mc.egraph import Limits, RunStats, saturate, session
 from egraph_mc.errors import EgraphMcError, InternalError
+from egraph_mc.graph import SerializedGraph
 from egraph_mc.models import BUILTIN, Pick, extract
-from egraph_mc.parse import Declarations
 from egraph_mc.term import Term
 
 DEFAULT_MEMORY_GB = 8.0
 STARTUP_SECONDS = 120.0  # importing egglog and compiling the rules; generous on a loaded machine
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Job:
     term: Term
     wrt: str
@@ -44,6 +45,7 @@ class Job:
     limits: Limits
     models: list[str]  # built-in models to extract in the engine
     dims: dict[str, int]
+    laws: str  # 'module:function' giving the laws the engine is handed
     want_graph: bool = False  # the serialized e-graph, for user-defined models extracted by the caller
 
 
@@ -51,13 +53,13 @@ class Job:
 class Outcome:
     stats: RunStats
     picks: dict[str, Pick | str] = field(default_factory=dict)  # a model's pick, or why it has none
-    graph_json: str | None = None
+    graph: SerializedGraph | None = None
     complete: bool = True  # False: stopped at the hard deadline (or out of memory), picks from a snapshot
 
 
 def compute(job: Job, emit: Callable[[str, object], None] | None = None) -> Outcome:
     """Saturate, then extract under every requested model (and snapshot the size pick meanwhile)."""
-    with session() as s:
+    with session(job.laws) as s:
         last = [time.perf_counter()]
 
         def progress(root, stats: RunStats, started: float) -> None:
@@ -82,7 +84,7 @@ def compute(job: Job, emit: Callable[[str, object], None] | None = None) -> Outc
             except (errors.ExtractionError, KeyError) as e:
                 outcome.picks[name] = str(e) or type(e).__name__
         if job.want_graph:
-            outcome.graph_json = s.egraph._serialize().to_json()
+            outcome.graph = SerializedGraph.of(s.egraph)
     return outcome
 
 
@@ -108,7 +110,7 @@ def _read(stream):
     return pickle.loads(data)
 
 
-def serve(memory_bytes: int) -> None:
+def serve(memory_bytes: int, laws: str) -> None:
     """The worker's loop: one job at a time from stdin, its snapshots and outcome to stdout."""
     try:
         import resource
@@ -118,7 +120,7 @@ def serve(memory_bytes: int) -> None:
         pass
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write to the protocol stream
-    with session():  # import egglog and build the rule template before the first deadline starts
+    with session(laws):  # import egglog and build the rule template before the first deadline starts
         pass
     _write(out, ("ready", None))
     while True:
@@ -138,13 +140,13 @@ def serve(memory_bytes: int) -> None:
 
 
 class _Worker:
-    def __init__(self, memory_gb: float) -> None:
-        self.memory_gb = memory_gb
+    def __init__(self, memory_gb: float, laws: str) -> None:
+        self.memory_gb, self.laws = memory_gb, laws
         env = dict(os.environ)
         paths = [p for p in sys.path if p and os.path.isdir(p)]
         env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "egraph_mc.worker", str(int(memory_gb * 2**30))],
+            [sys.executable, "-m", "egraph_mc.worker", str(int(memory_gb * 2**30)), laws],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # egglog's panics are reported as errors, never shown raw
@@ -186,9 +188,9 @@ def _error(name: str, message: str) -> EgraphMcError:
     return exc
 
 
-def _start(memory_gb: float) -> _Worker:
+def _start(memory_gb: float, laws: str) -> _Worker:
     """A new worker, once it has built its rule template (the deadline of a job starts after that)."""
-    worker = _Worker(memory_gb)
+    worker = _Worker(memory_gb, laws)
     try:
         message = worker.receive(STARTUP_SECONDS)
     except (EOFError, OSError, pickle.UnpicklingError):
@@ -206,10 +208,10 @@ def run(job: Job, isolate: bool = True, memory_gb: float = DEFAULT_MEMORY_GB) ->
     global _WORKER
     margin = max(1.0, 0.25 * job.limits.seconds)
     with _LOCK:
-        if _WORKER is None or not _WORKER.alive() or _WORKER.memory_gb != memory_gb:
+        if _WORKER is None or not _WORKER.alive() or (_WORKER.memory_gb, _WORKER.laws) != (memory_gb, job.laws):
             if _WORKER is not None:
                 _WORKER.stop()
-            _WORKER = _start(memory_gb)
+            _WORKER = _start(memory_gb, job.laws)
         worker = _WORKER
         deadline = time.monotonic() + job.limits.seconds + margin
         snapshot: tuple[Pick, RunStats] | None = None
@@ -254,4 +256,4 @@ if __name__ == "__main__":
     # run the module's own copy, so that what it pickles is named egraph_mc.worker.*, not __main__.*
     from egraph_mc.worker import serve as _serve
 
-    _serve(int(sys.argv[1]))
+    _serve(int(sys.argv[1]), sys.argv[2])

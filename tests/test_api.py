@@ -72,8 +72,8 @@ def test_cli(capsys):
     assert main(["grad", "norm(X @ W - Y)**2", "--wrt", "W", "--where", "X: m x n; W: n x k; Y: m x k", "--latex",
                  "--verify", "--stats"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "2 * X.T @ (X @ W - Y)"
-    assert out[1].startswith("2 X^\\top")
+    assert out[0] == "2 * (X.T @ (X @ W - Y))"  # the coefficient of the product, outside it
+    assert out[1].startswith("2 \\left(X^\\top")
     assert "saturated" in out[2]
     assert "relative error" in out[3]
 

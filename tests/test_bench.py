@@ -15,7 +15,8 @@ from bench import scaling
 from bench.report import render
 from bench.run import run
 from egraph_mc.api import COST_MODELS
-from egraph_mc.parse import parse_loss, parse_where
+from egraph_mc.declare import parse_where
+from egraph_mc.parse import parse_loss
 from egraph_mc.render import evaluate
 
 PARTS = ("quality", "anchors", "scaling", "evalspeed", "memory")
@@ -88,8 +89,8 @@ def test_scaling_losses_are_generated_valid_and_grow(family):
 def test_torch_loss_matches_numpy():
     torch = pytest.importorskip("torch")
     from bench.evalspeed import torch_value
-    from bench.corpus import problem
-    from egraph_mc.verify import random_values
+    from egraph_mc.testing.corpus import problem
+    from egraph_mc.testing.numeric import random_values
 
     p = problem("reference")
     decls = parse_where(p.where)

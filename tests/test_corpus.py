@@ -6,11 +6,12 @@ import math
 
 import pytest
 
-from bench.corpus import CORPUS, SUPPORTED, UNSUPPORTED, Problem, problem
+from egraph_mc.testing.corpus import CORPUS, SUPPORTED, UNSUPPORTED, Problem, problem
 from egraph_mc.errors import EgraphMcError
-from egraph_mc.parse import parse_loss, parse_where
+from egraph_mc.declare import parse_where
+from egraph_mc.parse import parse_loss
 from egraph_mc.render import printed_size
-from egraph_mc.term import as_scalar
+from egraph_mc.parse import as_scalar
 from egraph_mc.verify import relative_error_vs_finite_differences
 from tests.losses import LOSSES, REFERENCE
 

@@ -8,7 +8,7 @@ from egraph_mc import EgraphMcError, compare_costs, optimize_gradient
 from egraph_mc.api import COST_MODELS
 from egraph_mc.cli import main
 from egraph_mc.verify import relative_error_vs_finite_differences
-from egraph_mc.parse import parse_where
+from egraph_mc.declare import parse_where
 from egraph_mc.api import prepare
 from tests.losses import LOSSES, REFERENCE
 
@@ -32,9 +32,9 @@ def test_every_model_picks_a_right_gradient_and_its_score_is_the_extractors(name
 
 def test_flops_orders_the_matrix_chain():
     r = optimize_gradient("norm(A @ x - b)**2", "x", "A: m x n; x: n; b: m", cost="flops", dims={"m": 500, "n": 400})
-    assert str(r.gradient) == "2 * A.T @ (A @ x - b)"  # never (A.T @ A) @ x
+    assert str(r) == "2 * (A.T @ (A @ x - b))"  # never (A.T @ A) @ x, nor (2 * A.T) @ ...
     r = optimize_gradient("x.T @ A.T @ A @ x", "x", "A: m x n; x: n", cost="flops", dims={"m": 500, "n": 400})
-    assert "(A @ x)" in str(r.gradient)
+    assert "(A @ x)" in str(r)
 
 
 def test_reference_flops_pick_goes_through_the_small_side():
@@ -43,7 +43,7 @@ def test_reference_flops_pick_goes_through_the_small_side():
     table = {r.model: r for r in compare_costs(loss, wrt, where, dims).rows}
     assert table["flops"].flops <= table["size"].flops
     assert table["flops-dag"].dag_flops < 0.75 * table["size"].flops
-    assert str(table["flops-dag"].gradient).startswith("t0 = (J + R) @ A")
+    assert table["flops-dag"].gradient.startswith("t0 = (J + R) @ A")
 
 
 def test_dag_models_print_programs_with_temporaries():

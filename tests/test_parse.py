@@ -6,7 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from egraph_mc.parse import parse_loss, parse_where
+from egraph_mc.declare import parse_where
+from egraph_mc.parse import parse_loss
 from egraph_mc.render import printed_size, to_latex, to_text
 
 WHERE = "A: n x k; J, R: m x n; D: k x k diagonal; lam, mu: scalar; x, y: n; S: n x n symmetric; M: 3 x n"
@@ -47,22 +48,43 @@ def test_text_parses_back_to_the_same_term(decls, src):
 
 def test_numbers_stay_exact(decls):
     t = parse_loss("0.1 * tr(D) + 1/3 * tr(D)", decls)
-    assert t.args[0][0] == Fraction(1, 10) + Fraction(1, 3)
+    assert sorted(q for q, _ in t.args) == [Fraction(1, 10), Fraction(1, 3)]  # read as written: no merging
 
 
-def test_normal_form_pulls_coefficients_out_of_products(decls):
-    assert parse_loss("R.T @ (2 * J)", decls) == parse_loss("2 * R.T @ J", decls)
-    assert parse_loss("(-J).T @ R", decls) == parse_loss("-(J.T @ R)", decls)
-    assert str(parse_loss("(lam * J).T @ R", decls)) == "lam * J.T @ R"
+def test_the_reading_follows_python(decls):
+    """A coefficient belongs to what Python applies it to: 2 * A @ B is (2A) @ B, not 2 (AB)."""
+    product = parse_loss("2 * (R.T @ J)", decls)
+    assert product.op == "sum" and product.args[0][1].op == "matmul"
+    scaled_factor = parse_loss("2 * R.T @ J", decls)
+    assert scaled_factor.op == "matmul" and scaled_factor.args[0].op == "sum"
+    assert parse_loss("R.T @ (2 * J)", decls).op == "matmul"
+    # numbers and scalars before the matrix scale it once, after it again
+    assert parse_loss("2 * lam * R", decls).op == "scale"
+    assert parse_loss("lam * R / 2", decls).op == "sum"
+    assert parse_loss("-R / 2", decls).args == ((Fraction(-1, 2), parse_loss("R", decls)),)
 
 
-def test_like_terms_merge(decls):
-    assert str(parse_loss("R - J + 2 * R - R", decls)) == "2 * R - J"
+@pytest.mark.parametrize(
+    "src",
+    [
+        "2 * ((J + R) @ A)", "lam * R @ A", "lam * (R @ A)", "R @ A / 2", "-R / 2", "J - 2 * R", "-(R @ A) - 2 * R @ A",
+        "-lam * R", "-(lam * R)", "R / lam / mu", "lam / mu * R", "R - J / 2", "-R - J", "1 / norm(R)",
+        "lam / norm(R)**3", "x.T @ x + lam", "(x.T @ y) * R", "2 * (x.T @ x) @ y.T", "R + (J + R)",
+        "R + 2 * (J - R) / 3", "(2) * R", "+R", "lam - 1/2", "-1/2 - lam", "tr(S)**-2", "1 / (lam * mu)",
+        "lam**2 / (mu + 1)**3", "-x.T @ x", "eye(n) - S", "zeros((m, n)) + R", "(x.T @ y) + (x.T @ x)",
+        "tr(x.T @ y + y.T @ x)", "3/2 * lam * mu**2", "-lam * mu / 2",
+    ],
+)
+def test_printed_text_parses_back_to_the_same_term(decls, src):
+    t = parse_loss(src, decls)
+    assert parse_loss(to_text(t), decls) == t, to_text(t)
 
 
-def test_one_by_one_products_are_scalars(decls):
+def test_one_by_one_products_are_scalars_where_they_meet_scalars(decls):
     t = parse_loss("(x.T @ y) * R", decls)
-    assert str(t) == "(x.T @ y) * R"
+    assert t.op == "scale" and t.args[0].op == "trace"
+    assert to_text(t) == "(x.T @ y) * R"
+    assert parse_loss("x.T @ y", decls).op == "matmul"  # a 1x1 matrix, read as a scalar only where used as one
 
 
 def test_printed_size_counts_tokens():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from egraph_mc.api import prepare
+from egraph_mc.api import LAWS, prepare
 from egraph_mc.audit import audit
 from egraph_mc.egraph import Limits, saturate, session
 from tests.losses import LOSSES, REFERENCE
@@ -21,7 +21,7 @@ CASES = [REFERENCE, *LOSSES]
 @pytest.mark.parametrize(("name", "loss", "wrt", "where", "known"), CASES, ids=[c[0] for c in CASES])
 def test_saturated_egraph_is_sound(name, loss, wrt, where, known):
     term, decls = prepare(loss, wrt, where)
-    with session() as s:
+    with session(LAWS) as s:
         _, stats = saturate(s, term, wrt, decls, Limits(seconds=30))
         report = audit(s.egraph, decls, wrt, trials=1, seed=len(name))
     assert stats.enodes > 0
@@ -37,7 +37,7 @@ SYMMETRIC = [(loss, wrt, where) for finding, loss, wrt, where, _ in REGRESSIONS 
 @pytest.mark.parametrize(("loss", "wrt", "where"), SYMMETRIC, ids=[c[0] for c in SYMMETRIC])
 def test_saturated_egraph_is_sound_for_a_symmetric_variable(loss, wrt, where):
     term, decls = prepare(loss, wrt, where)
-    with session() as s:
+    with session(LAWS) as s:
         saturate(s, term, wrt, decls, Limits(seconds=30))
         report = audit(s.egraph, decls, wrt, trials=2, seed=1)
     assert report.ok, "unequal members merged:\n" + "\n".join(report.mismatches[:10])

@@ -6,21 +6,21 @@ to it; and tr(A dX) = tr((Aᵀ)ᵀ dX) gives Aᵀ.
 
 from __future__ import annotations
 
-from egglog import BigRat, MultiSet, String, eq, i64, rewrite, rule, union
+from egglog import MultiSet, String, eq, i64, rewrite, rule, union
 
 from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, cols, factor_in, grad, lin, rows, shasd, slin, smul, sprod, st_grad, tr
-from rulesets._law import Family
+from egraph_mc.rules._law import Family, Termwise
 
-readoff = Family("readoff")
+readoff = Family("readoff", "grad_")
+GRADIENTS = Termwise(st_grad, ST, MT, Scalar)
 
 
 @readoff.law(lambda v: grad(v.sum((1, tr(v.A.T @ v.dX)), (-2, tr(v.A @ v.dX.T)))))
-def grad_sum(xs: MultiSet[ST], q: BigRat, s: Scalar):
+def grad_sum(xs: MultiSet[ST]):
     """grad(Σ qᵢsᵢ) = Σ qᵢ grad(sᵢ); a term free of dX contributes nothing."""
-    yield rewrite(grad(slin(xs))).to(lin(xs.map(st_grad)))
-    yield rewrite(st_grad(ST(q, s)), subsume=True).to(MT(q, grad(s)), shasd(s) == i64(1))
-    yield rewrite(st_grad(ST(q, s)), subsume=True).to(MT.zero(), shasd(s) == i64(0))
-    yield rewrite(st_grad(ST.zero()), subsume=True).to(MT.zero())
+    yield rewrite(grad(slin(xs))).to(lin(GRADIENTS.over(xs)))
+    yield from GRADIENTS.rules(lambda q, s: MT(q, grad(s)), when=lambda s: (shasd(s) == i64(1),),
+                               zero_when=lambda s: (shasd(s) == i64(0),))
 
 
 @readoff.law(lambda v: grad(v.prod(v.lam, tr(v.A.T @ v.dX))))
@@ -64,3 +64,13 @@ def grad_zero(x: Mat, n: String, d: Dim, e: Dim):
         eq(x).to(grad(slin(MultiSet[ST]()))), rows(Mat.dvar(n)) == d, cols(Mat.dvar(n)) == e
     ).then(union(x).with_(Mat.zeros(d, e)))
     yield rule(eq(x).to(grad(slin(MultiSet[ST]()))), rows(x) == d, cols(x) == e).then(union(x).with_(Mat.zeros(d, e)))
+
+
+@readoff.law((lambda v: grad(tr(v.A.T @ v.dS)), "S"),
+             disabled="for a symmetric S, dS = dSᵀ merges A with Aᵀ: tr(A dS) = tr(Aᵀ dS), both read off as "
+                      "the gradient, and A = [[0, 1], [0, 0]] ≠ Aᵀ (finding F1)")
+def grad_symmetric_direction(x: Mat, a: Mat, n: String):
+    """grad tr(A dS) = Aᵀ = A for a symmetric S (dS = dSᵀ): unsound, the gradient along symmetric
+    directions is only defined up to an antisymmetric part, and the two read-offs merge A with Aᵀ."""
+    yield rewrite(grad(tr(a @ Mat.dvar(n)))).to(a.T)
+    yield rewrite(grad(tr(a @ Mat.dvar(n)))).to(a)

@@ -11,7 +11,7 @@ Problems with `supported=False` are outside the loss language (log-determinants,
 Hadamard products, elementwise functions); their loss is written in numpy-like syntax, `best` is
 the known gradient in numpy-like syntax or words, and `best_size` is None.
 
-The first 25 supported problems are the test losses of tests/losses.py, under the same names.
+The first 26 problems (`CORE`) are the test losses of tests/losses.py, under the same names.
 """
 
 from __future__ import annotations
@@ -616,6 +616,7 @@ CORPUS: list[Problem] = [
 ]
 
 SUPPORTED: list[Problem] = [p for p in CORPUS if p.supported]
+CORE: list[Problem] = CORPUS[:26]  # the reference and the test losses
 UNSUPPORTED: list[Problem] = [p for p in CORPUS if not p.supported]
 
 

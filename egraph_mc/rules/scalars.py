@@ -9,9 +9,9 @@ from __future__ import annotations
 from egglog import BigInt, BigRat, MultiSet, eq, i64, ne, rewrite, rule, subsume, union, var
 
 from egraph_mc.lang import ST, Scalar, factor_in, rat, slin, spow, sprod, tr
-from rulesets._law import Family
+from egraph_mc.rules._law import Family
 
-scalars = Family("scalars")
+scalars = Family("scalars", "sc_")
 ONE = rat(1)
 s, f, g, base = var("s", Scalar), var("f", Scalar), var("g", Scalar), var("base", Scalar)
 xs, ys = var("xs", MultiSet[Scalar]), var("ys", MultiSet[Scalar])
@@ -20,25 +20,28 @@ q = var("q", BigRat)
 
 
 @scalars.law(lambda v: v.prod(v.lam, v.prod(v.mu, tr(v.M))))
-def prod_flatten():
+def sc_prod_flatten():
     """a (b c) = a b c: a product inside a product joins it."""
     # The nested form prints no shorter, and kept it would be flattened again through every e-class
     # that holds a product equal to itself (a = a·a·a⁻¹), so it is subsumed.
-    # (a one-factor product is its factor, `prod_trivial`: flattening by it would be the same node)
-    yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), eq(f).to(sprod(ys)), ys.length() > i64(1)).then(
+    # (a one-factor product is its factor, `sc_prod_trivial`: flattening by it would be the same node)
+    # (not a product into its own e-class, nor one holding its own class: a = a·b·b⁻¹ holds, and
+    # expanding it inside itself unfolds without end, as for sums in `lin_flatten`)
+    yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), eq(f).to(sprod(ys)), ys.length() > i64(1), ne(f).to(s),
+               ys.not_contains(f), ys.not_contains(s)).then(
         union(s).with_(sprod(xs.remove(f) + ys)), subsume(sprod(xs))
     )
 
 
 @scalars.law(lambda v: v.prod(v.lam), lambda v: v.prod())
-def prod_trivial():
+def sc_prod_trivial():
     """A product of one factor is that factor; of none, 1."""
     yield rule(eq(s).to(sprod(xs)), xs.length() == i64(1), f == xs.pick()).then(union(s).with_(f), subsume(sprod(xs)))
     yield rule(eq(s).to(sprod(xs)), xs.length() == i64(0)).then(union(s).with_(Scalar.one()), subsume(sprod(xs)))
 
 
 @scalars.law(lambda v: v.prod(v.lam, Scalar.one()))
-def prod_one():
+def sc_prod_one():
     """1 a = a"""
     yield rule(eq(s).to(sprod(xs)), xs.contains(Scalar.one())).then(
         union(s).with_(sprod(xs.remove(Scalar.one()))), subsume(sprod(xs))
@@ -46,7 +49,7 @@ def prod_one():
 
 
 @scalars.law(lambda v: v.prod(v.lam, v.lam, v.mu))
-def prod_repeated_factor():
+def sc_prod_repeated_factor():
     """a a ... (n times) = aⁿ"""
     # (the index's count may predate merges of factors: the multiset itself is counted)
     yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), n == xs.count(f), n > i64(1)).then(
@@ -55,8 +58,8 @@ def prod_repeated_factor():
 
 
 @scalars.law(lambda v: v.prod(spow(v.lam, 2), spow(v.lam, 3)), lambda v: v.prod(spow(v.lam, 2), spow(v.lam, -1)))
-def prod_powers_merge():
-    """aʲ aᵏ = aʲ⁺ᵏ (a plain factor a matches as a¹, which `pow_trivial` leaves in its e-class)"""
+def sc_prod_powers_merge():
+    """aʲ aᵏ = aʲ⁺ᵏ (a plain factor a matches as a¹, which `sc_pow_trivial` leaves in its e-class)"""
     yield rule(
         eq(s).to(sprod(xs)),
         factor_in(xs, f),
@@ -73,9 +76,9 @@ def prod_powers_merge():
     lambda v: spow(Scalar.one(), 3),
     lambda v: spow(spow(v.lam, 2), 3),
 )
-def pow_trivial():
+def sc_pow_trivial():
     """a¹ = a, a⁰ = 1, 1ᵏ = 1, (aʲ)ᵏ = aʲᵏ"""
-    yield rewrite(spow(f, 1)).to(f)  # not subsumed: a¹ lets `prod_powers_merge` see a plain a
+    yield rewrite(spow(f, 1)).to(f)  # not subsumed: a¹ lets `sc_prod_powers_merge` see a plain a
     # Subsumed: 1 = a⁰ = 1ᵏ would otherwise feed (aʲ)ᵏ = aʲᵏ exponents without end.
     yield rewrite(spow(f, 0), subsume=True).to(Scalar.one())
     yield rewrite(spow(Scalar.one(), k), subsume=True).to(Scalar.one())
@@ -83,7 +86,7 @@ def pow_trivial():
 
 
 @scalars.law(lambda v: v.prod(v.sum((2, v.lam)), v.mu))
-def prod_rational_out():
+def sc_prod_rational_out():
     """(q a) b = q (a b): the rational coefficient of a factor stands outermost."""
     yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), eq(f).to(slin(MultiSet(ST(q, g))))).then(
         union(s).with_(slin(MultiSet(ST(q, sprod(xs.remove(f).insert(g))))))
@@ -91,8 +94,11 @@ def prod_rational_out():
 
 
 @scalars.law(lambda v: spow(v.sum((2, v.lam)), 2))
-def pow_rational_out():
+def sc_pow_rational_out():
     """(q a)ᵏ = qᵏ aᵏ"""
+    # Subsumed: kept, a power of a base of two forms (‖2M‖ and 2‖M‖) is differentiated in both, and
+    # the products of the two multiply without end.
     yield rule(eq(s).to(spow(slin(MultiSet(ST(q, g))), k))).then(
-        union(s).with_(slin(MultiSet(ST(q ** BigRat(BigInt(k), BigInt(1)), spow(g, k)))))
+        union(s).with_(slin(MultiSet(ST(q ** BigRat(BigInt(k), BigInt(1)), spow(g, k))))),
+        subsume(spow(slin(MultiSet(ST(q, g))), k)),
     )

@@ -23,7 +23,10 @@ floor 100 eps M / h2 (M bounds the magnitudes inside the loss: the loss evaluate
 
 Besides the term, the printed gradient (its text, and for the sharing cost models the program of
 temporaries, inlined), parsed back, and the numpy function `to_numpy()` gives must give the same
-values: a user reads or calls those. A printed gradient that does not parse back is an "error".
+values: a user reads or calls those. What is printed must be what was extracted: the text, parsed
+back, must be the extracted term itself (structurally), and the FLOPs reported for it must equal an
+independent count of the text as Python evaluates it (`flopcount`). A printed gradient that does
+not parse back, or back to another term, or whose FLOPs disagree, is an "error".
 
 Outcome status:
 - "correct": every cost model's gradient passed;
@@ -41,16 +44,19 @@ import re
 import time
 import warnings
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from egraph_mc import score
 from egraph_mc.api import COST_MODELS, compare_costs, prepare
+from egraph_mc.declare import Declarations
 from egraph_mc.egraph import Limits
-from egraph_mc.parse import Declarations, parse_loss
-from egraph_mc.render import evaluate, numpy_function, to_text
-from egraph_mc.term import Term
-from egraph_mc.verify import random_direction, random_values
+from egraph_mc.parse import parse_loss
+from egraph_mc.render import evaluate, numpy_function, program_text, to_text
+from egraph_mc.term import SUMS, Term
+from egraph_mc.testing.flopcount import count_flops
+from egraph_mc.testing.numeric import distinct_dims, random_direction, random_values, richardson
 
 TOLERANCE = 1e-6
 EPS = float(np.finfo(np.float64).eps)
@@ -118,19 +124,9 @@ class Outcome:
 
 def _absolute(t: Term) -> Term:
     """t with every sum coefficient made non-negative: evaluated on |data|, it bounds magnitudes."""
-    kids = t.args
-    if t.op in ("sum", "ssum"):
-        kids = tuple((abs(q), _absolute(u)) for q, u in t.args)
-    else:
-        kids = tuple(_absolute(a) if isinstance(a, Term) else a for a in t.args)
-    return replace(t, args=kids)
-
-
-def _sizes(decls: Declarations, rng: np.random.Generator) -> dict[str, int]:
-    """Pairwise different sizes (2..6) per dim, so that a misplaced factor cannot fit by luck."""
-    dims = decls.dims
-    pool = rng.permutation(np.arange(2, 7))
-    return {d: int(pool[i % len(pool)]) for i, d in enumerate(dims)}
+    if t.op in SUMS:
+        return Term(t.op, tuple((abs(q), _absolute(u)) for q, u in t.args), t.attr, t.shape)
+    return t.replace_children(_absolute(c) for c in t.children())
 
 
 def _near_singular(loss: Term, values: dict, abs_values: dict, dims: dict, wrt: str) -> str | None:
@@ -147,12 +143,6 @@ def _near_singular(loss: Term, values: dict, abs_values: dict, dims: dict, wrt: 
     return None
 
 
-def _richardson(f, h: float) -> float:
-    c1 = (f(h) - f(-h)) / (2 * h)
-    c2 = (f(h / 2) - f(-h / 2)) / h
-    return (4 * c2 - c1) / 3
-
-
 @dataclass
 class _Probe:
     """One trustworthy draw: data, a direction, and the finite-difference derivative along it."""
@@ -166,7 +156,7 @@ class _Probe:
 
 def _probe(loss: Term, wrt: str, decls: Declarations, rng: np.random.Generator, constrained: bool = True):
     """(probe, None) for trustworthy data, or (None, reason) when this draw cannot be trusted."""
-    dims = _sizes(decls, rng)
+    dims = distinct_dims(decls, rng)
     values = random_values(decls, rng, dims)
     abs_values = {k: np.abs(v) for k, v in values.items()}
     reason = _near_singular(loss, values, abs_values, dims, wrt)
@@ -182,8 +172,8 @@ def _probe(loss: Term, wrt: str, decls: Declarations, rng: np.random.Generator, 
 
     with np.errstate(all="ignore"):
         magnitude = max(abs(f(0.0)), abs(float(evaluate(_absolute(loss), abs_values, dims))), 1e-300)
-        d1 = _richardson(f, H1 * scale)
-        d2 = _richardson(f, H2 * scale)
+        d1 = richardson(f, H1 * scale)
+        d2 = richardson(f, H2 * scale)
     if not (np.isfinite(d1) and np.isfinite(d2)):
         return None, "non-finite finite differences"
     noise1 = NOISE * EPS * magnitude / (H1 * scale)
@@ -230,7 +220,7 @@ def _singular_everywhere(loss: str, wrt: str, where: str, redraws: int, seed: in
     rng = np.random.default_rng(_seed(loss, wrt, where, seed))
     reason = None
     for _ in range(redraws):
-        dims = _sizes(decls, rng)
+        dims = distinct_dims(decls, rng)
         values = random_values(decls, rng, dims)
         reason = _near_singular(term, values, {k: np.abs(v) for k, v in values.items()}, dims, wrt)
         if reason is None:
@@ -256,6 +246,16 @@ def _inline(expr: str, names: dict[str, str]) -> str:
         return expr
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
     return pattern.sub(lambda m: names[m.group(1)], expr)
+
+
+def _flops_disagree(g: Term, decls: Declarations, dims: dict) -> str | None:
+    """Why the FLOPs reported for g's printed text and program differ from an independent count."""
+    for how, text, reported in (("text", to_text(g), score.flops(g, dims)),
+                                ("program", program_text(g), score.dag_flops(g, dims))):
+        counted = count_flops(text, decls, dims)
+        if counted != reported:
+            return f"the FLOPs reported for the printed {how} {text!r} are {reported}, Python evaluates {counted}"
+    return None
 
 
 def _seed(loss: str, wrt: str, where: str, seed: int) -> int:
@@ -328,7 +328,16 @@ def check(
                 out.status = "error"
                 out.details = f"[{mr.cost_model}] the {how} {text!r} does not parse back: {type(e).__name__}: {e}"
                 return out
+            if printed != g:
+                out.status = "error"
+                out.details = f"[{mr.cost_model}] the {how} {text!r} parses back to another term: {to_text(printed)!r}"
+                return out
             evs.append((how, lambda vals, dims, p=printed: evaluate(p, vals, dims)))
+        problem = _flops_disagree(g, decls, table.dims)
+        if problem:
+            out.status = "error"
+            out.details = f"[{mr.cost_model}] {problem}"
+            return out
         fn = numpy_function(g, decls.shapes)
         evs.append(("to_numpy()", lambda vals, dims, fn=fn: fn(**{k: v for k, v in vals.items() if k in decls.symbols})))
         evaluators.append(evs)

@@ -20,8 +20,9 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from egraph_mc.api import prepare
+from egraph_mc.declare import parse_where
 from egraph_mc.errors import WrtError
-from egraph_mc.parse import parse_loss, parse_where
+from egraph_mc.parse import parse_loss
 
 DIM_NAMES = ("m", "n", "k", "p")
 MATRIX_NAMES = tuple("ABCDEFGHJKLMNPQRUVWXYZ")  # no T (reserved .T) nor I (reads as identity)

@@ -1,7 +1,8 @@
 """The symbols that law examples are written in, with shapes chosen so no two dims coincide.
 
 X (m x n) is the variable of differentiation unless an example names another; dX is its
-differential. `v.A @ v.B` and the like build egglog terms directly.
+differential. `v.A @ v.B` and the like build egglog terms directly; `example("X @ A.T")` reads an
+example written in the loss language.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from egglog import MultiSet
 
 from egraph_mc import lang
-from egraph_mc.parse import Declarations, parse_where
+from egraph_mc.convert import to_egg
+from egraph_mc.declare import Declarations, parse_where
+from egraph_mc.parse import parse_loss
 
 WHERE = (
     "X, A, Y: m x n; B: n x p; C: p x m; M: m x m; N, Q: n x n; S: n x n symmetric; Dg: n x n diagonal; "
@@ -49,3 +52,17 @@ def example_parts(example) -> tuple[object, str]:
     else:
         fn, wrt = example, WRT
     return fn(Vocabulary()), wrt
+
+
+def example(source: str, differentiate: bool = False):
+    """An example written in the loss language over the vocabulary's symbols (X the variable);
+    `differentiate`: its differential d(source), on which the d-laws fire."""
+    def build(v: Vocabulary):
+        t = parse_loss(source, v.declarations)
+        e = to_egg(t)
+        if differentiate:
+            return lang.sD(e) if t.is_scalar else lang.D(e)
+        return e
+
+    build.source = source
+    return build

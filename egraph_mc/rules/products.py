@@ -12,37 +12,33 @@ from functools import partial
 from egglog import BigRat, MultiSet, birewrite, eq, function, i64, rewrite, rule, set_, union, var
 
 from egraph_mc.lang import MT, Mat, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
-from rulesets._law import Family
+from egraph_mc.rules._law import Family, Termwise
 
-products = Family("products")
+products = Family("products", "mm_")
+LEFT = Termwise(mt_lmul, MT, MT, Mat)
+RIGHT = Termwise(mt_rmul, MT, MT, Mat)
 ONE = rat(1)
 p, q = var("p", BigRat), var("q", BigRat)
 
 
 @products.law(lambda v: (v.A @ v.B) @ v.C)
-def matmul_assoc(a: Mat, b: Mat, c: Mat):
+def mm_assoc(a: Mat, b: Mat, c: Mat):
     """(AB)C = A(BC)"""
     yield birewrite((a @ b) @ c).to(a @ (b @ c))
 
 
 @products.law(lambda v: v.A.T @ v.sum((1, v.dX), (1, v.A)))
-def distribute_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
+def mm_distribute_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     """A (Σ qᵢBᵢ) = Σ qᵢ ABᵢ, where the sum holds dX."""
-    yield rule(eq(x).to(a @ lin(xs)), hasd(lin(xs)) == i64(1)).then(
-        union(x).with_(lin(xs.map(partial(mt_lmul, a))))
-    )
-    yield rewrite(mt_lmul(a, MT(q, b)), subsume=True).to(MT(q, a @ b))
-    yield rewrite(mt_lmul(a, MT.zero()), subsume=True).to(MT.zero())
+    yield rule(eq(x).to(a @ lin(xs)), hasd(lin(xs)) == i64(1)).then(union(x).with_(lin(LEFT.over(xs, a))))
+    yield from LEFT.rules(lambda q, b: MT(q, a @ b), a)
 
 
 @products.law(lambda v: v.sum((1, v.dX), (-1, v.A)) @ v.B)
-def distribute_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
+def mm_distribute_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     """(Σ qᵢAᵢ) B = Σ qᵢ AᵢB, where the sum holds dX."""
-    yield rule(eq(x).to(lin(xs) @ b), hasd(lin(xs)) == i64(1)).then(
-        union(x).with_(lin(xs.map(partial(mt_rmul, b))))
-    )
-    yield rewrite(mt_rmul(b, MT(q, a)), subsume=True).to(MT(q, a @ b))
-    yield rewrite(mt_rmul(b, MT.zero()), subsume=True).to(MT.zero())
+    yield rule(eq(x).to(lin(xs) @ b), hasd(lin(xs)) == i64(1)).then(union(x).with_(lin(RIGHT.over(xs, b))))
+    yield from RIGHT.rules(lambda q, a: MT(q, a @ b), b)
 
 
 # The terms of a sum that share a left (right) factor a, collected as a set that only grows, and
@@ -79,7 +75,7 @@ def _factor(x, xs, t, a, b, g, rest, term, group, quotient, factored):
     lambda v: v.sum((1, v.A @ v.B), (-2, v.A @ (v.N @ v.B))),
     lambda v: v.sum((1, v.A @ v.B), (2, v.A @ (v.N @ v.B)), (3, v.A @ v.Q @ v.B), (1, v.M @ v.A @ v.B)),
 )
-def factor_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
+def mm_factor_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
     """p₁AB₁ + p₂AB₂ + ... = A(p₁B₁ + p₂B₂ + ...), in sums without dX."""
     yield from _factor(x, xs, t, a, b, g, rest, MT(p, a @ b), left_group, left_quotient, lambda inner: a @ inner)
 
@@ -88,6 +84,6 @@ def factor_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT]
     lambda v: v.sum((1, v.B.T @ v.A.T), (1, (v.N @ v.B).T @ v.A.T)),
     lambda v: v.sum((1, v.A.T @ v.X), (1, v.A.T @ v.A @ v.N), (-1, v.A.T @ v.Y)),
 )
-def factor_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
+def mm_factor_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
     """p₁B₁A + p₂B₂A + ... = (p₁B₁ + p₂B₂ + ...)A, in sums without dX."""
     yield from _factor(x, xs, t, a, b, g, rest, MT(p, b @ a), right_group, right_quotient, lambda inner: inner @ a)

@@ -15,6 +15,8 @@ from typing import Any
 from egglog import BigInt, BigRat, MultiSet, eq, function, i64, ne, rewrite, rule, set_, subsume, union, var
 
 from egraph_mc.lang import (
+    mt_body,
+    st_body,
     MT,
     ST,
     Dim,
@@ -36,9 +38,9 @@ from egraph_mc.lang import (
     st_scale,
     tr,
 )
-from rulesets._law import Family
+from egraph_mc.rules._law import Family
 
-linearity = Family("linearity")
+linearity = Family("linearity", "lin_")
 ONE = rat(1)
 
 
@@ -142,8 +144,8 @@ def _no_zero(k: _SumSort, s, xs):
     return eq(s).to(k.total(xs)), xs.not_contains(k.term.zero())
 
 
-@linearity.law(lambda v: v.sum((0, v.X), (1, v.A)), lambda v: v.sum((0, v.lam), (1, v.mu)))
-def sum_drop_zero():
+@linearity.law(lambda v: v.sum((0, v.X), (1, v.A)), lambda v: v.sum((0, v.lam), (1, v.mu)), lifts=True)
+def lin_drop_zero():
     """A + 0 = A: zero terms (from q = 0 or dropped differentials) leave the sum."""
     for k in SUMS:
         s, a, b, xs, ys, t, u = k.vars()
@@ -165,8 +167,8 @@ def sum_drop_zero():
     )
 
 
-@linearity.law(lambda v: v.sum((1, v.A), (1, v.A), (1, v.Y)), lambda v: v.sum((1, v.lam), (1, v.lam)))
-def sum_repeated_term():
+@linearity.law(lambda v: v.sum((1, v.A), (1, v.A), (1, v.Y)), lambda v: v.sum((1, v.lam), (1, v.lam)), lifts=True)
+def lin_repeated_term():
     """qA + qA + ... (n times) = (nq) A"""
     for k in SUMS:
         s, a, b, xs, ys, t, u = k.vars()
@@ -178,8 +180,8 @@ def sum_repeated_term():
         )
 
 
-@linearity.law(lambda v: v.sum((1, v.A), (2, v.A)), lambda v: v.sum((3, v.lam), (-1, v.lam)))
-def sum_like_terms():
+@linearity.law(lambda v: v.sum((1, v.A), (2, v.A)), lambda v: v.sum((3, v.lam), (-1, v.lam)), lifts=True)
+def lin_like_terms():
     """pA + qA = (p + q) A"""
     for k in SUMS:
         s, a, b, xs, ys, t, u = k.vars()
@@ -199,10 +201,14 @@ def sum_like_terms():
     lambda v: v.sum((1, v.A), (3, v.sum((2, v.Y),))),
     lambda v: v.sum((1, v.A), (2, v.sum((1, v.Y), (1, v.X))), (3, v.sum((1, v.Y), (-1, v.X))), (2, v.sum((3, v.Y),))),
     lambda v: v.sum((-1, v.sum((Fraction(1, 2), v.Y),)), (1, v.A)),
+    lifts=True,
 )
-def sum_flatten():
+def lin_flatten():
     """A + q(B + C) = A + qB + qC: the sums inside a sum join it, all at once.
 
+    An inner sum that mentions its own e-class is not expanded into others: x = ½x + ½x holds (the
+    gradient of ½xᵀx is x), and expanding it anywhere, itself included, unfolds without end
+    (x = ½x + ¼x + ¼x = ...). Whether it does is known once its terms' bodies are.
     The nested terms of a sum are collected first (`*_nested`, a set that only grows; each term's
     expansion is kept once), then flattened together: flattening one at a time made a sum for
     every subset of them. Inside a differential (the sum holds dX) the nested form is only a step
@@ -210,17 +216,28 @@ def sum_flatten():
     is never longer, so that flattening subsumes, but only for |r| > 1: G = 2H and H = G/2 can
     both hold, and then q·G -> 2q·H -> q·G would subsume every member of the class. Along such a
     cycle the factors multiply to 1, so some |r| <= 1 and its source is kept. A one-term inner
-    sum 1·C is C itself (`sum_single_unit`) and is left alone.
+    sum 1·C is C itself (`lin_single_unit`) and is left alone.
     """
     r = var("r", BigRat)
-    for k, (multi, expansion, single, expansion_single, small, expansion_small) in zip(SUMS, NESTED, strict=True):
+    for k, body, (multi, expansion, single, expansion_single, small, expansion_small) in zip(
+            SUMS, (mt_body, st_body), NESTED, strict=True):
         s, a, b, xs, ys, t, u = k.vars()
         rest, ns = var("rest", MultiSet[k.term]), var("ns", MultiSet[k.term])
+        bodies, w, known = var("bodies", MultiSet[k.value]), var("w", k.term), var("known", k.value)
+        yield rule(eq(u).to(k.term(p, a))).then(set_(body(u)).to(a))
         inner = (
             *_no_zero(k, s, xs),
             k.index(xs, t),
             eq(t).to(k.term(q, b)),
             eq(b).to(k.total(ys)),
+            ne(b).to(s),
+            # (`map` reads the bodies outside the query: the atom on one element's body re-runs the
+            # rule as they arrive, and the length check waits for all of them)
+            k.index(ys, w),
+            body(w) == known,
+            bodies == ys.map(body),
+            bodies.length() == ys.length(),
+            bodies.not_contains(b),
             ys.not_contains(k.term.zero()),
             ys.not_contains(t),
         )
@@ -248,8 +265,8 @@ def sum_flatten():
         yield rewrite(k.scale(q, k.term.zero()), subsume=True).to(k.term.zero())
 
 
-@linearity.law(lambda v: v.sum((1, v.A)), lambda v: v.sum((1, v.lam)))
-def sum_single_unit():
+@linearity.law(lambda v: v.sum((1, v.A)), lambda v: v.sum((1, v.lam)), lifts=True)
+def lin_single_unit():
     """A sum of the single term 1·A is A."""
     for k in SUMS:
         s, a, b, xs, ys, t, u = k.vars()
@@ -260,7 +277,7 @@ def sum_single_unit():
 
 
 @linearity.law(lambda v: v.sum((2, v.A), (-2, v.Y), (2, v.X)), lambda v: v.sum((-3, v.lam), (-3, v.mu)))
-def sum_factor_coefficient():
+def lin_factor_coefficient():
     """qA - qB + qC = q(A - B + C) when every term's coefficient is ±q (q ≠ 1), in sums without dX.
 
     All terms at once: factoring subsets pairwise made a sum for every subset of the terms.
@@ -273,7 +290,7 @@ def sum_factor_coefficient():
             *_no_zero(k, s, xs),
             k.hasd(s) == i64(0),
             xs.length() > i64(1),
-            # no repeated term: q·a + q·a is (2q)·a (`sum_repeated_term`); factored, it would make
+            # no repeated term: q·a + q·a is (2q)·a (`lin_repeated_term`); factored, it would make
             # the new class a + a = 2a, whose members factor into 4a, and so on without end
             xs.reset_counts().length() == xs.length(),
             k.index(xs, t),
@@ -290,20 +307,20 @@ def sum_factor_coefficient():
 # --- scalar multiples s * A ---------------------------------------------------------------
 
 
-@linearity.law(lambda v: smul(v.lam, smul(v.mu, v.A)))
-def smul_smul(s: Scalar, r: Scalar, a: Mat):
+@linearity.law(lambda v: smul(v.lam, smul(v.mu, v.A)), lifts=True)
+def lin_scale_scale(s: Scalar, r: Scalar, a: Mat):
     """s (r A) = (s r) A"""
     yield rewrite(smul(s, smul(r, a))).to(smul(sprod(MultiSet(s, r)), a))
 
 
-@linearity.law(lambda v: smul(v.sum((2, v.lam)), v.A))
-def smul_rational_out(s: Scalar, a: Mat):
+@linearity.law(lambda v: smul(v.sum((2, v.lam)), v.A), lifts=True)
+def lin_scale_rational_out(s: Scalar, a: Mat):
     """(q s) A = q (s A): the rational coefficient stands outermost."""
     yield rewrite(smul(slin(MultiSet(ST(q, s))), a)).to(lin(MultiSet(MT(q, smul(s, a)))))
 
 
 @linearity.law(lambda v: smul(Scalar.one(), v.A))
-def smul_one(a: Mat):
+def lin_scale_one(a: Mat):
     """1 A = A"""
     yield rewrite(smul(Scalar.one(), a), subsume=True).to(a)
 
@@ -320,7 +337,7 @@ def scalar_quotient(s: Scalar, t: MT) -> MT: ...
     lambda v: v.sum((1, smul(v.lam, v.A)), (-2, smul(v.lam, v.Y))),
     lambda v: v.sum((1, smul(v.lam, v.A)), (2, smul(v.lam, v.Y)), (1, smul(v.lam, v.X)), (1, v.A)),
 )
-def smul_factor(x: Mat, s: Scalar, a: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
+def lin_scale_factor(x: Mat, s: Scalar, a: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
     """p₁sA₁ + p₂sA₂ + ... = s(p₁A₁ + p₂A₂ + ...), in sums without dX; all terms with s at once."""
     sum_without_dx = (eq(x).to(lin(xs)), xs.not_contains(MT.zero()), hasd(x) == i64(0))
     yield rule(*sum_without_dx, mt_in(xs, t), eq(t).to(MT(p, smul(s, a)))).then(
@@ -331,8 +348,8 @@ def smul_factor(x: Mat, s: Scalar, a: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[
     )
 
 
-@linearity.law(lambda v: smul(v.lam, v.A) @ v.B, lambda v: v.A @ smul(v.lam, v.B))
-def smul_matmul_out(s: Scalar, a: Mat, b: Mat):
+@linearity.law(lambda v: smul(v.lam, v.A) @ v.B, lambda v: v.A @ smul(v.lam, v.B), lifts=True)
+def lin_scale_matmul_out(s: Scalar, a: Mat, b: Mat):
     """(sA) B = s (AB) = A (sB): scalars commute with products; pulled outward."""
     # Subsumed: the same size either way, and the outermost coefficient breaks the tie. Not for
     # s = 1: 1·A sits in A's own e-class, and the product node it matched would be lost.
@@ -340,11 +357,11 @@ def smul_matmul_out(s: Scalar, a: Mat, b: Mat):
     yield rewrite(a @ smul(s, b), subsume=True).to(smul(s, a @ b), ne(s).to(Scalar.one()))
 
 
-@linearity.law(lambda v: v.sum((2, v.A)) @ v.B, lambda v: v.A @ v.sum((-1, v.B)))
-def coefficient_matmul_out(a: Mat, b: Mat):
+@linearity.law(lambda v: v.sum((2, v.A)) @ v.B, lambda v: v.A @ v.sum((-1, v.B)), lifts=True)
+def lin_coefficient_matmul_out(a: Mat, b: Mat):
     """(qA) B = q (AB) = A (qB): rational coefficients commute with products; pulled outward."""
     # Subsumed: the same size either way, and the outermost coefficient breaks the tie. Not for
-    # q = 1: the one-term sum 1·A sits in A's own e-class (`sum_single_unit`), and subsuming the
+    # q = 1: the one-term sum 1·A sits in A's own e-class (`lin_single_unit`), and subsuming the
     # product node it matched would lose that product.
     yield rewrite(lin(MultiSet(MT(q, a))) @ b, subsume=True).to(lin(MultiSet(MT(q, a @ b))), ne(q).to(ONE))
     yield rewrite(a @ lin(MultiSet(MT(q, b))), subsume=True).to(lin(MultiSet(MT(q, a @ b))), ne(q).to(ONE))
@@ -366,8 +383,9 @@ ZERO_SCALAR = slin(MultiSet[ST]())
     lambda v: v.sum((2, ZERO_SCALAR), (1, v.lam)),
     lambda v: tr(Mat.zeros(Dim.named("n"), Dim.named("n"))),
     lambda v: spow(ZERO_SCALAR, 2),
+    lifts=True,
 )
-def zero_absorbs(x: Mat, a: Mat, b: Mat, s: Scalar, q: BigRat, d: Dim, e: Dim, f: Dim, k: i64, fs: MultiSet[Scalar]):
+def lin_zero_absorbs(x: Mat, a: Mat, b: Mat, s: Scalar, q: BigRat, d: Dim, e: Dim, f: Dim, k: i64, fs: MultiSet[Scalar]):
     """0·s = 0, 0·A = 0, s·0 = 0, 0 @ B = 0, A @ 0 = 0, q·0 drops from sums, tr(0) = 0, 0ᵏ = 0 (k > 0)."""
     zero = Mat.zeros(d, e)
     yield rule(eq(s).to(sprod(fs)), fs.contains(ZERO_SCALAR)).then(union(s).with_(ZERO_SCALAR), subsume(sprod(fs)))
