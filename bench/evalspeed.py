@@ -55,6 +55,12 @@ class TorchXP:
     def norm(self, a):
         return self.torch.linalg.norm(a)  # Frobenius (flattened 2-norm)
 
+    def diagonal(self, a):
+        return self.torch.diagonal(a).reshape(-1, 1)  # a column, as in NumpyXP
+
+    def diag_matrix(self, v):
+        return self.torch.diag(v.reshape(-1))
+
 
 def torch_value(t: Term, values: Mapping[str, object], dims: Mapping[str, int], torch):
     """The value of term t in torch, every distinct subterm computed once (as numpy's `evaluate`)."""

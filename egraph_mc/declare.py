@@ -124,6 +124,10 @@ def _parse_spec(spec: list, fail) -> tuple[Shape | None, set[str]]:
 
     dims = [dim(spec[0])]
     i = 1
+    glued = re.fullmatch(r"([A-Za-z_]\w*?|\d+)x([A-Za-z_]\w*|\d+)", spec[0][1])
+    if glued and (len(spec) == 1 or spec[1][1] not in SEPARATORS):  # `X: mxn` is not a vector of length mxn
+        fail(f"malformed shape {spec[0][1]!r}: did you mean '{glued[1]} x {glued[2]}'? "
+             f"(separate dims by spaces around x)", spec[0][2])
     if i < len(spec) and spec[i][1] in SEPARATORS:
         if i + 1 >= len(spec):
             fail("malformed shape: expected a dimension after the separator", spec[i][2])
@@ -135,6 +139,9 @@ def _parse_spec(spec: list, fail) -> tuple[Shape | None, set[str]]:
     for kind, text, col in spec[i:]:
         if kind != "name":
             fail(f"malformed shape: unexpected {text!r}", col)
+        if text not in PROPERTIES and len(dims) == 1 and col == spec[1][2] and text[:1] == "x" and text[1:]:
+            fail(f"malformed shape '{dims[0]}{text}': did you mean '{dims[0]} x {text[1:]}'? "
+                 f"(separate dims by spaces around x)", spec[0][2])
         if text not in PROPERTIES:
             fail(f"unknown property {text!r} (known: {', '.join(PROPERTIES)})", col)
         if len(dims) != 2 or dims[0] != dims[1]:

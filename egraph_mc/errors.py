@@ -13,9 +13,22 @@ class ParseError(EgraphMcError):
     def __init__(self, message: str, source: str = "", col: int | None = None, what: str = "loss"):
         self.source, self.col, self.reason = source, col, message
         if col is not None and source:
-            line = source.replace("\n", " ")
-            message = f"{message} (in the {what}, column {col + 1})\n  {line}\n  {' ' * col}^"
+            line, caret = _window(source.replace("\n", " "), col)
+            message = f"{message} (in the {what}, column {col + 1})\n  {line}\n  {' ' * caret}^"
         super().__init__(message)
+
+
+WINDOW = 72  # characters of a long source shown around the error column
+
+
+def _window(line: str, col: int) -> tuple[str, int]:
+    """The part of a long line around `col`, cut with '...' at either end, and the caret's place in it."""
+    if len(line) <= WINDOW:
+        return line, col
+    start = max(0, min(col - WINDOW // 2, len(line) - WINDOW))
+    end = start + WINDOW
+    shown = ("..." if start else "") + line[start:end] + ("..." if end < len(line) else "")
+    return shown, col - start + (3 if start else 0)
 
 
 class UnsupportedSyntaxError(ParseError):

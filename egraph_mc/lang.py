@@ -150,6 +150,14 @@ def lin(terms: MultiSet[MT]) -> Mat: ...
 def smul(s: Scalar, x: Mat) -> Mat: ...
 
 
+@function(cost=UNIT)  # diag(A): the diagonal of a square A, as a column vector
+def diagonal(x: Mat) -> Mat: ...
+
+
+@function(cost=UNIT)  # diag(v): the diagonal matrix of a column vector
+def diag_matrix(v: Mat) -> Mat: ...
+
+
 # --- scalar operations -------------------------------------------------------------------
 
 
@@ -218,6 +226,14 @@ def mt_scale(q: BigRat, x: MT) -> MT: ...
 
 
 @function(cost=NEVER)
+def mt_diagonal(x: MT) -> MT: ...
+
+
+@function(cost=NEVER)
+def mt_diag_matrix(x: MT) -> MT: ...
+
+
+@function(cost=NEVER)
 def mt_tr(x: MT) -> ST: ...
 
 
@@ -246,7 +262,11 @@ def st_body(t: ST) -> Scalar: ...
 # quotients the factoring laws keep per term (rules/products.py, rules/linearity.py). The audit
 # knows them as intermediate; any other node of a term sort is an operation missing from ops.OPS.
 HELPERS = frozenset({"mt_T", "mt_D", "st_D", "mt_lmul", "mt_rmul", "mt_scale", "mt_tr", "st_grad", "st_scale",
-                     "leibniz", "left_quotient", "right_quotient", "scalar_quotient", "mt_body", "st_body"})
+                     "mt_diagonal", "mt_diag_matrix",
+                     "leibniz", "left_quotient", "right_quotient", "scalar_quotient", "mt_body", "st_body",
+                     # the members of collected groups (`rules._law.Collected`), each a term itself
+                     "left_member", "right_member", "scalar_member", "mt_with_body", "st_with_body",
+                     *(f"{s}_nested{k}" for s in ("mt", "st") for k in ("", "_single", "_single_small"))})
 
 
 # --- analyses ------------------------------------------------------------------------------

@@ -43,14 +43,16 @@ STRUCTURAL = "structural"
 class Shape:
     """A shape rule: where the result's rows and cols come from, and what the arguments must satisfy.
 
-    out: None for a scalar result; else (rows, cols), each ("arg", i, "r"|"c") or ("attr", j).
+    out: None for a scalar result; else (rows, cols), each ("arg", i, "r"|"c"), ("attr", j) or
+        ("one",), the dim 1 of vectors.
     same: pairs of argument dims that must be equal, with what the error calls the operation.
-    square: arguments that must be square matrices.
+    square: arguments that must be square matrices; vector: arguments that must be column vectors.
     """
 
     out: tuple | None
     same: tuple[tuple[tuple[int, str], tuple[int, str]], ...] = ()
     square: tuple[int, ...] = ()
+    vector: tuple[int, ...] = ()
 
 
 SCALAR = Shape(None)
@@ -83,6 +85,10 @@ class Op:
     # (`differentiate.py`) transposes dL with them. Sums and products: by their multisets.
     adjoint: tuple[Callable[..., Any], ...] = ()
     call: str | None = None  # spelled as a function call in the loss language
+    # numpy's spellings accepted for it (`np.` and `numpy.` prefixes both read): functions
+    # (np.trace, np.linalg.norm) and array methods (x.dot(y)); the output uses the language's own
+    spellings: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
     symbol: str | None = None  # spelled as an operator (for messages)
     usage: str | None = None  # a call as written, for messages: tr(X)
     doc: str = ""
@@ -135,6 +141,14 @@ class NumpyXP:
     @staticmethod
     def norm(a):
         return float(np.linalg.norm(a))
+
+    @staticmethod
+    def diagonal(a):
+        return np.diagonal(a).reshape(-1, 1).copy()  # a column, as every vector here
+
+    @staticmethod
+    def diag_matrix(v):
+        return np.diagflat(v)
 
 
 NUMPY = NumpyXP()
@@ -255,11 +269,11 @@ OPS: dict[str, Op] = {
         Op("eye", lang.Mat.eye, (DIM,), M, Shape((("attr", 0), ("attr", 0))),
            numpy=lambda t, vals, env: env["xp"].eye(_size_of(env, t.attr)),
            text=lambda t, show: (f"eye({t.attr})", P.ATOM), latex=lambda t, show: ("I", P.ATOM),
-           size=_tokens(2), flops=lambda v: 0, d=(), call="eye", usage="eye(n)", examples=("eye(n) + N",), doc="the identity of a declared dim"),
+           size=_tokens(2), flops=lambda v: 0, d=(), call="eye", spellings=("np.eye", "np.identity"), usage="eye(n)", examples=("eye(n) + N",), doc="the identity of a declared dim"),
         Op("zeros", lang.Mat.zeros, (DIMS,), M, Shape((("attr", 0), ("attr", 1))),
            numpy=lambda t, vals, env: env["xp"].zeros(_size_of(env, t.attr[0]), _size_of(env, t.attr[1])),
            text=lambda t, show: (f"zeros(({t.attr[0]}, {t.attr[1]}))", P.ATOM),
-           latex=lambda t, show: ("0", P.ATOM), size=_tokens(3), flops=lambda v: 0, d=(), call="zeros",
+           latex=lambda t, show: ("0", P.ATOM), size=_tokens(3), flops=lambda v: 0, d=(), call="zeros", spellings=("np.zeros",),
            usage="zeros((m, n))", examples=("zeros((m, n)) + X",), doc="the zero matrix of a shape"),
         # --- matrices ---------------------------------------------------------------------
         Op("matmul", lambda a, b: a @ b, (M, M), M,
@@ -269,11 +283,12 @@ OPS: dict[str, Op] = {
            flops=lambda v: 2 * v.rows(0) * v.cols(0) * v.cols(1),
            d=(lambda B, a, b, da: B.matmul(da, b), lambda B, a, b, db: B.matmul(a, db)),
            adjoint=(lambda B, a, b, g: B.matmul(g, B.transpose(b)), lambda B, a, b, g: B.matmul(B.transpose(a), g)),
-           symbol="@", examples=("X @ X.T", "A.T @ X", "X @ B"), doc="A @ B"),
+           symbol="@", spellings=("np.matmul", "np.dot"), methods=("dot",), examples=("X @ X.T", "A.T @ X", "X @ B"),
+           doc="A @ B (x @ y of two vectors is their inner product, as in numpy)"),
         Op("transpose", lambda a: a.T, (M,), M, Shape((("arg", 0, "c"), ("arg", 0, "r"))),
            numpy=lambda t, vals, env: vals[0].T,
            text=P.transpose_text, latex=lambda t, show: P.transpose_text(t, show, True), size=_tokens(1),
-           flops=lambda v: 0, d=(lambda B, a, da: B.transpose(da),), adjoint=(lambda B, a, g: B.transpose(g),), symbol=".T", examples=("X.T",), doc="A.T"),
+           flops=lambda v: 0, d=(lambda B, a, da: B.transpose(da),), adjoint=(lambda B, a, g: B.transpose(g),), symbol=".T", spellings=("np.transpose",), methods=("transpose",), examples=("X.T",), doc="A.T"),
         Op("sum", lambda *pairs: lang.lin(_MT_SET(*(_mt(q, x) for q, x in pairs))), (TERMS,), M,
            Shape(("terms",)),
            numpy=_combination, text=P.sum_text, latex=lambda t, show: P.sum_text(t, show, True),
@@ -285,11 +300,24 @@ OPS: dict[str, Op] = {
            d=(lambda B, s, a, ds: B.scale(ds, a), lambda B, s, a, da: B.scale(s, da)),
            adjoint=(lambda B, s, a, g: B.trace(B.matmul(B.transpose(g), a)), lambda B, s, a, g: B.scale(s, g)),
            symbol="*", examples=("tr(X.T @ X) * X", "lam * X", "tr(X.T @ A) * A"), doc="s * A for a scalar term s"),
+        Op("diagonal", lang.diagonal, (M,), M, Shape((("arg", 0, "r"), ("one",)), square=(0,)),
+           numpy=lambda t, vals, env: env["xp"].diagonal(vals[0]),
+           text=P.call_text("diag"), latex=P.call_latex(r"\operatorname{{diag}}\left({0}\right)"), size=_tokens(1),
+           flops=lambda v: 0, d=(lambda B, a, da: B.diagonal(da),), adjoint=(lambda B, a, g: B.diag_matrix(g),),
+           call="diag", spellings=("np.diag", "np.diagonal"), methods=("diagonal",), usage="diag(A)",
+           examples=("diag(X.T @ A)", "diag(X.T @ A - 2 * N)"),
+           doc="the diagonal of a square matrix, as a column vector (numpy's diag of a matrix)"),
+        Op("diag_matrix", lang.diag_matrix, (M,), M, Shape((("arg", 0, "r"), ("arg", 0, "r")), vector=(0,)),
+           numpy=lambda t, vals, env: env["xp"].diag_matrix(vals[0]),
+           text=P.call_text("diag"), latex=P.call_latex(r"\operatorname{{diag}}\left({0}\right)"), size=_tokens(1),
+           flops=lambda v: 0, d=(lambda B, v, dv: B.diag_matrix(dv),), adjoint=(lambda B, v, g: B.diagonal(g),),
+           call="diag", spellings=("np.diag",), usage="diag(v)", examples=("diag(X @ y)", "diag(X @ y - x)"),
+           doc="the diagonal matrix of a column vector (numpy's diag of a vector)"),
         # --- scalars ----------------------------------------------------------------------
         Op("trace", lang.tr, (M,), S, Shape(None, square=(0,)),
            numpy=lambda t, vals, env: env["xp"].trace(vals[0]),
            text=P.trace_text, latex=lambda t, show: P.trace_text(t, show, True), size=lambda v: 0 if v.is_1x1(0) else 1,
-           flops=lambda v: 0 if v.is_1x1(0) else v.rows(0), d=(lambda B, a, da: B.trace(da),), call="tr",
+           flops=lambda v: 0 if v.is_1x1(0) else v.rows(0), d=(lambda B, a, da: B.trace(da),), call="tr", spellings=("np.trace",), methods=("trace",),
            adjoint=(lambda B, a, g: B.scale(g, B.identity(a)),),
            usage="tr(X)", examples=("tr(A.T @ X)",), doc="tr(A); a 1x1 product read as a scalar is its trace, printed bare: (x.T @ y)"),
         Op("norm", lang.norm, (M,), S, SCALAR,
@@ -297,7 +325,7 @@ OPS: dict[str, Op] = {
            text=P.call_text("norm"), latex=P.call_latex(r"\left\|{0}\right\|_F"), size=_tokens(1),
            flops=lambda v: 2 * v.elems(0),
            d=(lambda B, a, da: B.prod(B.trace(B.matmul(B.transpose(a), da)), B.pow(B.norm(a), -1)),),
-           call="norm", usage="norm(X)", examples=("norm(X)",), doc="the Frobenius norm ‖A‖"),
+           call="norm", spellings=("np.linalg.norm",), usage="norm(X)", examples=("norm(X)",), doc="the Frobenius norm ‖A‖"),
         Op("ssum", lambda *pairs: lang.slin(_ST_SET(*(_st(q, s) for q, s in pairs))), (TERMS,), S, SCALAR,
            numpy=_combination, text=P.sum_text, latex=lambda t, show: P.sum_text(t, show, True),
            size=_sum_size, flops=_sum_flops, d=STRUCTURAL, symbol="+", examples=("tr(X.T @ X) + 2 * lam",), doc="Σ qᵢsᵢ of scalars; q·1 is the number q, the empty sum 0"),
@@ -337,4 +365,16 @@ def op(name: str) -> Op:
         raise KeyError(f"unknown operation {name!r} (known: {', '.join(OPS)})") from None
 
 
-CALLS: dict[str, Op] = dict(sorted(((o.call, o) for o in OPS.values() if o.call), key=lambda p: p[1].name in ("eye", "zeros")))
+def _spelled(pairs) -> dict[str, tuple[Op, ...]]:
+    """name -> the operations spelled so, in table order (diag: of a matrix, then of a vector; the
+    parser takes the first whose shape rule the arguments meet)."""
+    out: dict[str, tuple[Op, ...]] = {}
+    for name, o in pairs:
+        out[name] = out.get(name, ()) + (o,)
+    return out
+
+
+# the language's calls (the functions before the constants eye and zeros), numpy's spellings, methods
+CALLS = _spelled(sorted(((o.call, o) for o in OPS.values() if o.call), key=lambda p: p[1].name in ("eye", "zeros")))
+SPELLINGS = _spelled((name, o) for o in OPS.values() for name in o.spellings)
+METHODS = _spelled((name, o) for o in OPS.values() for name in o.methods)

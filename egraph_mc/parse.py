@@ -27,7 +27,7 @@ from fractions import Fraction
 
 from egraph_mc.declare import Declarations, parse_where
 from egraph_mc.errors import EgraphMcError, ParseError, ShapeError, UndeclaredSymbolError, UnsupportedSyntaxError
-from egraph_mc.ops import CALLS, M
+from egraph_mc.ops import CALLS, METHODS, SPELLINGS, M
 from egraph_mc.shapes import make, show_shape
 from egraph_mc.term import ONE_DIM, SUMS, Term
 
@@ -355,6 +355,10 @@ class _Reader:
         return make("pow", (as_scalar(base),), k)
 
     def matmul(self, a: Term, b: Term) -> Term:
+        # two vectors of one length: their inner product, as numpy's 1-D `x @ y` and `x.dot(y)`
+        if (not a.is_scalar and not b.is_scalar and a.shape[1] == ONE_DIM == b.shape[1]
+                and a.shape[0] == b.shape[0] != ONE_DIM):
+            return make("matmul", (make("transpose", (a,)), b))
         # numpy keeps a 1x1 product 1x1: `s @ row` for a scalar s is a scalar multiple of the row
         if a.is_scalar and not b.is_scalar and b.shape[0] == ONE_DIM:
             return make("scale", (a, b))
@@ -366,28 +370,64 @@ class _Reader:
         return make("matmul", (a, b))
 
     def call(self, node: ast.Call) -> Term:
-        usage = ", ".join(o.usage for o in CALLS.values())
-        if not isinstance(node.func, ast.Name):
-            self.fail(node, f"unsupported call: only {usage} can be called")
-        name = node.func.id
-        if name not in CALLS:
-            self.fail(node, f"unknown function {name!r} (supported: {usage})")
+        """A call: the language's functions (tr, norm, eye, zeros), numpy's spellings of them
+        (np.trace, numpy.linalg.norm, np.dot, ...) and array methods (x.dot(y), A.transpose())."""
+        func, args = node.func, list(node.args)
+        dotted = _dotted(func)
+        module = dotted.split(".")[0] if dotted else None
+        if dotted and "." in dotted and module in NUMPY_MODULES and module not in self.decls.symbols:
+            name = "np." + dotted.split(".", 1)[1]
+            if name not in SPELLINGS:
+                self.fail(node, f"unsupported numpy function {dotted}() (accepted: "
+                                f"{', '.join(SPELLINGS)}, with np. or numpy.)")
+            cands = SPELLINGS[name]
+            spelled = dotted
+        elif isinstance(func, ast.Attribute):
+            if dotted and "." in dotted and module not in self.decls.symbols:  # scipy.trace(B), math.exp(x)
+                self.fail(node, f"unsupported module {module!r} in {dotted}(): only numpy's functions "
+                                f"(np. or numpy.) and the language's own are accepted")
+            if func.attr not in METHODS:
+                self.fail(node, f"unsupported call: .{func.attr}() is no accepted method (accepted: "
+                                f"{', '.join(f'.{m}()' for m in METHODS)}, and the attribute .T)")
+            cands, spelled, args = METHODS[func.attr], f".{func.attr}", [func.value, *args]
+        elif isinstance(func, ast.Name):
+            if func.id not in CALLS:
+                self.fail(node, f"unknown function {func.id!r} (supported: {_usage()}, and numpy's spellings "
+                                f"{', '.join(SPELLINGS)})")
+            cands, spelled = CALLS[func.id], func.id
+        else:
+            self.fail(node, f"unsupported call: only {_usage()}, numpy's spellings of them and array methods can be called")
         if node.keywords:
-            self.fail(node.keywords[0].value, f"{name}() takes no keyword arguments")
-        if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-            self.fail(node, f"{name}() takes exactly one argument")
-        arg = node.args[0]
-        o = CALLS[name]
+            self.fail(node.keywords[0].value, f"{spelled}() takes no keyword arguments")
+        o = cands[0]
+        arity = len(o.children_kinds) or 1
+        if len(args) != arity or any(isinstance(a, ast.Starred) for a in args):
+            what = "exactly one argument" if arity == 1 else f"exactly {arity} arguments"
+            hint = " (the Frobenius norm, numpy's default)" if o.name == "norm" else ""
+            self.fail(node, f"{spelled}() takes {what}{hint}")
         if o.name == "eye":
-            return make("eye", attr=self.dim(arg))
+            return make("eye", attr=self.dim(args[0]))
         if o.name == "zeros":
+            arg = args[0]
             if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
-                self.fail(arg, "zeros() takes a shape tuple, e.g. zeros((m, n))")
+                self.fail(arg, f"{spelled}() takes a shape tuple, e.g. zeros((m, n))")
             return make("zeros", attr=(self.dim(arg.elts[0]), self.dim(arg.elts[1])))
-        t = self.read(arg, o.args[0] == M)
-        if o.args[0] == M and t.is_scalar:
-            raise ShapeError(f"{name}() needs a matrix or vector, got a scalar")
-        return make(o.name, (t,))
+        kids = [self.read(a, kind == M) for a, kind in zip(args, o.children_kinds, strict=True)]
+        for kind, t in zip(o.children_kinds, kids, strict=True):
+            if kind == M and t.is_scalar:
+                raise ShapeError(f"{spelled}() needs a matrix or vector, got a scalar")
+        if o.name == "matmul":
+            return self.matmul(*kids)
+        errors = []
+        for c in cands:  # the first operation so spelled whose shape rule the arguments meet
+            try:
+                return make(c.name, tuple(kids))
+            except ShapeError as e:
+                errors.append(e)
+        if len(cands) == 1:
+            raise errors[0]
+        raise ShapeError(f"{spelled}() takes " + " or ".join(f"{c.usage}: {c.doc}" for c in cands)
+                         + f"; got {show_shape(kids[0])}")
 
     def dim(self, node: ast.AST) -> str:
         if isinstance(node, ast.Constant) and isinstance(node.value, int) and node.value > 0:
@@ -416,6 +456,24 @@ _DESCRIPTIONS = {
     ast.Await: "await is not supported",
     ast.JoinedStr: "f-strings are not supported",
 }
+
+
+NUMPY_MODULES = ("np", "numpy")
+
+
+def _usage() -> str:
+    return ", ".join(o.usage for ops in CALLS.values() for o in ops)
+
+
+def _dotted(node: ast.AST) -> str | None:
+    """`np.linalg.norm` for a chain of names and attributes; None for any other callee."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
 
 
 def _describe(node: ast.AST) -> str:

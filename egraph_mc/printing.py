@@ -139,7 +139,11 @@ def _factor(show: Show, f: Term, latex: bool) -> str:
 
 
 def _divisor(show: Show, g: Term, k: int, latex: bool) -> str:
+    """g**k as a divisor: `/ g`, `/ g**2`; a power g itself is parenthesized (`/ (h**2)`), since
+    a divisor written h**2 reads as the factor h**-2."""
     if k == 1:
+        if g.op == "pow" and not named(show, g):
+            return paren(show(g)[0], latex)
         return _factor(show, g, latex)
     base = atom(show, g, latex)
     return f"{base}^{{{k}}}" if latex else f"{base}**{k}"

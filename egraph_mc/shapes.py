@@ -43,6 +43,10 @@ def make(name: str, args: tuple = (), attr=None, shape: Shape | None = None) -> 
         a = kids[i]
         if a.shape[0] != a.shape[1]:
             raise ShapeError(f"{spelled(name)} needs a square matrix, got {show_shape(a)}")
+    for i in rule.vector:
+        a = kids[i]
+        if a.shape[1] != "1":
+            raise ShapeError(f"{spelled(name)} needs a column vector, got {show_shape(a)}")
     for (i, wi), (j, wj) in rule.same:
         if _dim(kids[i], wi) != _dim(kids[j], wj):
             a, b = kids[i], kids[j]
@@ -66,6 +70,8 @@ def make(name: str, args: tuple = (), attr=None, shape: Shape | None = None) -> 
 
 
 def _ref(r: tuple, kids: list[Term], attr) -> str:
+    if r[0] == "one":
+        return "1"
     if r[0] == "attr":
         return attr if not isinstance(attr, tuple) else attr[r[1]]
     _, i, which = r

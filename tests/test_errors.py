@@ -43,9 +43,14 @@ def err(loss, wrt="X", where=WHERE):
         ("norm(X.shape)", UnsupportedSyntaxError, [".shape", "only .T"]),
         ("norm(X[0])", UnsupportedSyntaxError, ["subscripts"]),
         ("norm(X, ord=2)", UnsupportedSyntaxError, ["takes no keyword"]),
-        ("(lambda: 1)()", UnsupportedSyntaxError, ["only tr(X), norm(X)"]),
+        ("(lambda: 1)()", UnsupportedSyntaxError, ["unsupported call", "tr(X), norm(X)"]),
         ("sum([x for x in X])", UnsupportedSyntaxError, ["unknown function 'sum'"]),
         ("__import__('os').system('true')", UnsupportedSyntaxError, ["unsupported call"]),
+        ("np.sum(X)", UnsupportedSyntaxError, ["unsupported numpy function np.sum()", "accepted", "np.trace"]),
+        ("X.foo()", UnsupportedSyntaxError, [".foo() is no accepted method", ".dot()"]),
+        ("np.linalg.norm(X, 2)", UnsupportedSyntaxError, ["exactly one argument", "Frobenius"]),
+        ("scipy.trace(X.T @ X)", UnsupportedSyntaxError, ["unsupported module 'scipy'"]),
+        ("np.trace(X)", ShapeError, ["square", "mxn"]),
         ("", ParseError, ["empty"]),
         ("tr(B) if lam else tr(B)", UnsupportedSyntaxError, ["conditional"]),
         ("norm(X) > 1", UnsupportedSyntaxError, ["comparisons"]),
@@ -58,6 +63,16 @@ def test_bad_loss(loss, cls, words):
     assert isinstance(e, cls), f"{type(e).__name__}: {e}"
     for w in words:  # spaces aside: "m x n" and "mxn" both name the shape
         assert w.replace(" ", "") in str(e).replace(" ", ""), f"{w!r} not in: {e}"
+
+
+def test_a_long_loss_is_cut_around_the_caret():
+    loss = " + ".join(f"norm(X - {i} * Y)**2" for i in range(1, 200)) + " + norm(X @ Y)**2"
+    e = err(loss)
+    assert isinstance(e, ShapeError) or isinstance(e, ParseError), e
+    *_, line, caret = str(e).splitlines()
+    assert len(line) < 100 and line.strip().startswith("...")
+    at = caret.index("^")
+    assert "X @ Y" in line[at - 2 : at + 5]  # the caret still points at the product in the cut line
 
 
 def test_syntax_error_shows_a_caret_under_the_column():
@@ -92,6 +107,8 @@ def test_bad_wrt(wrt, cls, words):
         ("X: scalar symmetric", ["scalar takes no shape"]),
         ("tr: n", ["reserved"]),
         ("X: n @ n", ["unexpected character"]),
+        ("X: mxn", ["did you mean 'm x n'?", "column 4"]),
+        ("X: 3xn", ["did you mean '3 x n'?"]),
     ],
 )
 def test_bad_declarations(where, words):

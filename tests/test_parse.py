@@ -97,3 +97,30 @@ def test_printed_size_counts_tokens():
 def test_latex(decls):
     assert to_latex(parse_loss("lam / 2 * norm(R)**2", decls)) == r"\frac{1}{2} \lambda \left\|R\right\|_F^{2}"
     assert r"^\top" in to_latex(parse_loss("tr(A.T @ A)", decls))
+
+
+@pytest.mark.parametrize(
+    ("numpy_spelling", "language"),
+    [
+        ("np.trace(R.T @ J)", "tr(R.T @ J)"),
+        ("numpy.trace(R.T @ J)", "tr(R.T @ J)"),
+        ("np.linalg.norm(R @ x - J @ y)**2", "norm(R @ x - J @ y)**2"),
+        ("(R @ x).dot(J @ y)", "(R @ x).T @ (J @ y)"),
+        ("(R @ x) @ (J @ y)", "(R @ x).T @ (J @ y)"),  # two vectors of one length: numpy's inner product
+        ("np.dot(R, x).T @ np.matmul(J, y)", "(R @ x).T @ (J @ y)"),
+        ("np.transpose(R) @ J + R.transpose() @ J", "R.T @ J + R.T @ J"),
+        ("(R.T @ J).trace() + np.trace(np.eye(n) @ S)", "tr(R.T @ J) + tr(eye(n) @ S)"),
+        ("np.diag(S) + S.diagonal()", "diag(S) + diag(S)"),
+        ("np.trace(np.diag(x) @ S)", "tr(diag(x) @ S)"),
+    ],
+)
+def test_numpy_spellings_read_as_the_language(decls, numpy_spelling, language):
+    assert parse_loss(numpy_spelling, decls) == parse_loss(language, decls)
+
+
+def test_diag_is_the_diagonal_of_a_matrix_and_the_matrix_of_a_vector(decls):
+    assert parse_loss("diag(S)", decls).op == "diagonal"
+    assert parse_loss("diag(S)", decls).shape == ("n", "1")
+    assert parse_loss("diag(x)", decls).op == "diag_matrix"
+    assert parse_loss("diag(x)", decls).shape == ("n", "n")
+    assert to_text(parse_loss("diag(diag(S)) @ S", decls)) == "diag(diag(S)) @ S"

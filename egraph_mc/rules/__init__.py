@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from egraph_mc.rules._law import Family, Law
 from egraph_mc.rules.analysis import analysis
+from egraph_mc.rules.diagonal import diagonals
 from egraph_mc.rules.differential import differential
 from egraph_mc.rules.linearity import linearity
 from egraph_mc.rules.products import products
@@ -21,7 +22,8 @@ from egraph_mc.rules.scalars import scalars
 from egraph_mc.rules.trace import trace
 from egraph_mc.rules.transpose import transpose
 
-FAMILIES: tuple[Family, ...] = (analysis, differential, linearity, scalars, products, transpose, trace, readoff)
+FAMILIES: tuple[Family, ...] = (analysis, differential, linearity, scalars, products, transpose, trace, diagonals,
+                                readoff)
 
 
 def all_laws() -> list[Law]:

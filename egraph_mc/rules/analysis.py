@@ -160,6 +160,9 @@ def an_shape(x: Mat, a: Mat, t: MT, q: BigRat, xs: MultiSet[MT], d: Dim, e: Dim)
             if ref[0] == "attr":
                 dims.append(literal[ref[1]])
                 continue
+            if ref[0] == "one":
+                dims.append(Dim.one())
+                continue
             _, i, which = ref
             dv = var(f"s{j}", Dim)
             atoms.append((rows if which == "r" else cols)(children[i][1]) == dv)

@@ -3,7 +3,7 @@
 The text (an expression, or a program of `t0 = ...` lines) is parsed with Python's own `ast` and
 every operation is counted as numpy would perform it, left to right: `A @ B` 2·r·k·c, an
 elementwise `+ - * /` or a negation one per element of its result (broadcasting a scalar), `**` one,
-`tr(X)` n (nothing for a 1x1 X), `norm(X)` two per element, `.T`, `eye`, `zeros` and numeric
+`tr(X)` n, `norm(X)` two per element, `.T`, `eye`, `zeros` and numeric
 literals (folded by Python's compiler: `-1/2`, `3/2`) nothing. It shares no code with `ops.OPS`,
 so the tests can hold the reported FLOPs of a printed gradient against it.
 """
@@ -73,8 +73,10 @@ class _Counter:
                 if fn == "zeros":
                     return tuple(_dim(e, self.dims) for e in args[0].elts)
                 s = self.shape(args[0])
-                if fn == "tr":
-                    self.flops += 0 if s == (1, 1) else s[0]
+                if fn == "diag":  # a copy: of a square matrix's diagonal, or a vector into a matrix
+                    return (s[0], 1) if s[1] != 1 or s[0] == 1 else (s[0], s[0])
+                if fn == "tr":  # n for n x n (a 1x1 product read as a scalar prints bare: no call)
+                    self.flops += s[0]
                     return None
                 if fn == "norm":
                     self.flops += 2 * _elems(s)

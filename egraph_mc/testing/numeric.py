@@ -50,6 +50,17 @@ def random_direction(decls: Declarations, name: str, rng: np.random.Generator, s
     return a
 
 
+def project(decls: Declarations, name: str, a: np.ndarray) -> np.ndarray:
+    """a projected on the space `name` is declared in (its symmetric or diagonal part when it is
+    symmetric or diagonal): where its gradient, or a Hessian applied to it, is defined."""
+    sym = decls.symbols[name]
+    if sym.diagonal:
+        return np.diag(np.diag(a))
+    if sym.symmetric:
+        return (a + a.T) / 2
+    return a
+
+
 def richardson(f: Callable[[float], object], h: float):
     """d/dt f(t) at 0 by central differences at h and h/2, Richardson-extrapolated (error O(h⁴))."""
     c1 = (f(h) - f(-h)) / (2 * h)
