@@ -1,6 +1,8 @@
 """egraph_mc: gradients of matrix losses, derived and simplified by equality saturation in egglog."""
 
 from egraph_mc.api import CostTable, GradientResult, compare_costs, optimize_gradient
+from egraph_mc.check import CheckResult, check_gradient
+from egraph_mc.hessian import HessianVectorResult, hessian_vector
 from egraph_mc.models import NodeInfo
 from egraph_mc.egraph import Limits, RunStats
 from egraph_mc.errors import (
@@ -18,11 +20,13 @@ from egraph_mc.errors import (
 )
 
 __all__ = [
+    "CheckResult",
     "CostTable",
     "DeclarationError",
     "EgraphMcError",
     "ExtractionError",
     "GradientResult",
+    "HessianVectorResult",
     "InternalError",
     "LimitError",
     "Limits",
@@ -34,6 +38,8 @@ __all__ = [
     "UndeclaredSymbolError",
     "UnsupportedSyntaxError",
     "WrtError",
+    "check_gradient",
     "compare_costs",
+    "hessian_vector",
     "optimize_gradient",
 ]

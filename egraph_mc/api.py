@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from egraph_mc import score
+from egraph_mc import differentiate, score
 from egraph_mc import worker
 from egraph_mc.egraph import Limits, RunStats
 from egraph_mc.extract import Graph
@@ -26,7 +26,7 @@ from egraph_mc.errors import (
 from egraph_mc.models import BUILTIN, CostModel, NodeInfo, Pick, extract_from_graph, resolve
 from egraph_mc.declare import Declarations, parse_where
 from egraph_mc.parse import as_scalar, parse_loss
-from egraph_mc.symmetric import symmetric_part
+from egraph_mc.symmetric import diagonal_part, symmetric_part
 from egraph_mc.render import numpy_function, program_latex, program_text, to_latex, to_text
 from egraph_mc.term import Term
 from egraph_mc.verify import relative_error_vs_finite_differences
@@ -74,6 +74,23 @@ class GradientResult:
             self.loss, self.gradient, self.wrt, self.declarations, trials=trials, seed=seed
         )
 
+    # the derivation and notebook displays live in `egraph_mc.explain` (imported late: it imports this module)
+    def explain(self):
+        """The derivation: loss, differential, read-off, the laws that fired (see `egraph_mc.explain`)."""
+        from egraph_mc import explain
+
+        return explain.explain(self)
+
+    def _repr_latex_(self) -> str:
+        from egraph_mc import explain
+
+        return explain.latex(self)
+
+    def _repr_html_(self) -> str:
+        from egraph_mc import explain
+
+        return explain.html(self)
+
 
 def prepare(loss: str | Term, wrt: str, where: str | Declarations) -> tuple[Term, Declarations]:
     """Parse and check the inputs: a scalar loss, and `wrt` a declared matrix or vector in it."""
@@ -118,17 +135,13 @@ def _limits(time_limit, node_limit, iteration_limit, memory_gb) -> Limits:
     return Limits(seconds=float(time_limit), enodes=int(node_limit), iterations=int(iteration_limit))
 
 
-def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolate: bool, memory_gb: float):
-    """Parse, saturate once (in the worker), extract under every model.
-
-    Returns (term, decls, stats, picks, dims, complete); a pick is a `Pick` or why there is none.
-    """
-    term, decls = prepare(loss, wrt, where)
-    sizes = _dims(decls, dims)
+def _extract(term: Term, wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes,
+             isolate: bool, memory_gb: float, simplify: bool = False, equal: tuple[Term, ...] = ()):
+    """One e-graph run in the worker and every model's pick from it: (outcome, picks)."""
     builtin = [m.name for m in models if m.name in BUILTIN and BUILTIN[m.name] is m]
     custom = [m for m in models if m.name not in builtin]
     job = Job(term=term, wrt=wrt, decls=decls, limits=limits, models=builtin, dims=sizes, want_graph=bool(custom),
-              laws=LAWS)
+              laws=LAWS, simplify=simplify, equal=equal)
     outcome = worker.run(job, isolate=isolate, memory_gb=memory_gb)
     picks: dict[str, Pick | str] = dict(outcome.picks)
     if custom and outcome.graph is not None:
@@ -138,14 +151,82 @@ def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolat
                 picks[m.name] = extract_from_graph(graph, m, decls, sizes)
             except KeyError:
                 picks[m.name] = "no gradient was read off"
-    if decls.symbols[wrt].symmetric:  # the symmetric part of the general gradient (see `symmetric`)
-        names = {n for n, sym in decls.symbols.items() if sym.symmetric}
-        by_name = {m.name: m for m in models}
-        for name, pick in picks.items():
-            if isinstance(pick, Pick):
-                pick.term = symmetric_part(pick.term, names)
-                pick.cost = (by_name.get(name) or BUILTIN[name]).score(pick.term, sizes)
-    return term, decls, outcome.stats, picks, sizes, outcome.complete
+    return outcome, picks
+
+
+def _fallback(term: Term, wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes, isolate,
+              memory_gb, picks: dict) -> bool:
+    """The models without a pick get the plain gradient (`differentiate`), simplified by the same
+    laws within a quarter of the time limit (at least a second); whether any needed it."""
+    missing = [m for m in models if not isinstance(picks.get(m.name), Pick)]
+    if not missing:
+        return False
+    plain = differentiate.gradient(term, wrt, decls.symbols[wrt].shape)
+    budget = Limits(seconds=max(1.0, limits.seconds / 4), enodes=limits.enodes, iterations=limits.iterations)
+    try:
+        _, simplified = _extract(plain, wrt, decls, budget, missing, sizes, isolate, memory_gb, simplify=True)
+    except LimitError:
+        simplified = {}
+    for m in missing:
+        pick = simplified.get(m.name)
+        picks[m.name] = pick if isinstance(pick, Pick) else Pick(plain, m.score(plain, sizes), math.nan, 0.0)
+    return True
+
+
+def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolate: bool, memory_gb: float,
+         fallback: bool = True):
+    """Parse, saturate once (in the worker), extract under every model; a model without a pick
+    (the run stopped before any gradient was read off) falls back on the plain gradient.
+
+    Returns (term, decls, stats, picks, dims, complete, fell_back); a pick is a `Pick` or why there is none.
+    """
+    term, decls = prepare(loss, wrt, where)
+    sizes = _dims(decls, dims)
+    try:
+        outcome, picks = _extract(term, wrt, decls, limits, models, sizes, isolate, memory_gb)
+        stats, complete = outcome.stats, outcome.complete
+    except LimitError:
+        if not fallback:
+            raise
+        stats = RunStats(saturated=False, stopped_by="seconds")
+        picks, complete = {}, True
+    fell_back = fallback and _fallback(term, wrt, decls, limits, models, sizes, isolate, memory_gb, picks)
+    if decls.symbols[wrt].symmetric:
+        _project(wrt, decls, limits, models, sizes, isolate, memory_gb, picks)
+    return term, decls, stats, picks, sizes, complete, fell_back
+
+
+def _project(wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes, isolate, memory_gb,
+             picks: dict) -> None:
+    """A symmetric (diagonal) variable's gradient: the symmetric (diagonal) part of the general one
+    (see `symmetric`), simplified again by the same laws within a quarter of the time limit, every
+    model's projected pick in one e-class, so that G + Gᵀ with G = Gᵀ collapses and coefficients
+    factor. A model keeps its projected pick where the second run finds none better."""
+    names = {n for n, sym in decls.symbols.items() if sym.symmetric}
+    project = diagonal_part if decls.symbols[wrt].diagonal else symmetric_part
+    projected = {name: project(pick.term, names) for name, pick in picks.items() if isinstance(pick, Pick)}
+    if not projected:
+        return
+    forms = list(dict.fromkeys(projected.values()))
+    budget = Limits(seconds=max(1.0, limits.seconds / 4), enodes=limits.enodes, iterations=limits.iterations)
+    try:
+        _, simplified = _extract(forms[0], wrt, decls, budget, models, sizes, isolate, memory_gb, simplify=True,
+                                 equal=tuple(forms[1:]))
+    except LimitError:
+        simplified = {}
+    for m in models:
+        if m.name not in projected:
+            continue
+        term = projected[m.name]
+        best = Pick(term, m.score(term, sizes), math.nan, 0.0)
+        again = simplified.get(m.name)
+        if isinstance(again, Pick) and m.score(again.term, sizes) < best.cost:
+            best = Pick(again.term, m.score(again.term, sizes), again.extractor_cost, again.seconds)
+        picks[m.name] = best
+
+
+FALLBACK_NOTE = ("no gradient was read off in the e-graph before the limit: this is the plain gradient "
+                 "(each operation's differential, transposed), simplified by the same laws within a short budget")
 
 
 def _no_gradient(stats: RunStats) -> EgraphMcError:
@@ -169,6 +250,7 @@ def optimize_gradient(
     iteration_limit: int = Limits.iterations,
     memory_gb: float = worker.DEFAULT_MEMORY_GB,
     isolate: bool = True,
+    fallback: bool = True,
 ) -> GradientResult:
     """The gradient of a scalar loss of matrices, derived and simplified by equality saturation.
 
@@ -185,21 +267,31 @@ def optimize_gradient(
     memory of the worker process the e-graph runs in (`memory_gb`). An iteration still running at
     the time limit plus a margin (a quarter of it, at least a second) is stopped by ending the
     worker. A run stopped by any limit still returns the best gradient found, with
-    `stats.saturated == False` and a warning, or raises LimitError when none was read off yet.
+    `stats.saturated == False` and a warning. When none was read off yet (or the rules read off
+    none), the answer is the plain gradient, each operation's differential transposed, simplified by
+    the same laws within a quarter of the time limit: correct, perhaps not factored, with
+    `stats.saturated == False` and `extra["note"]` saying so. With `fallback=False` that case
+    raises LimitError (or ExtractionError) instead.
     isolate: False runs the e-graph in this process (no hard stop; for debugging).
     """
     model = resolve(cost)
     limits = _limits(time_limit, node_limit, iteration_limit, memory_gb)
-    term, decls, stats, picks, sizes, complete = _run(loss, wrt, where, limits, [model], dims, isolate, memory_gb)
+    term, decls, stats, picks, sizes, complete, fell_back = _run(loss, wrt, where, limits, [model], dims, isolate,
+                                                                 memory_gb, fallback)
     pick = picks.get(model.name)
     extra: dict = {}
-    if pick is None and not complete:  # stopped at the hard deadline: the last snapshot (size model)
-        pick, extra["note"] = picks["size"], "the run was stopped mid-iteration; this is the size pick of the last snapshot"
     if not isinstance(pick, Pick):
         raise _no_gradient(stats) from None
+    if fell_back:
+        extra["note"] = FALLBACK_NOTE
+    elif not complete:  # stopped at the hard deadline: the size pick of the last snapshot
+        extra["note"] = "the run was stopped mid-iteration; this is the size pick of the last snapshot"
+        if stats.saturated:  # saturated, yet read off nothing: the answer is not the e-graph's
+            stats.saturated, stats.stopped_by = False, "no read-off"
     stats.seconds["extract"] = pick.seconds
     if not stats.saturated:
-        warnings.warn(f"rewriting stopped by the {stats.stopped_by} limit: {stats}", stacklevel=2)
+        warnings.warn(f"rewriting stopped by the {stats.stopped_by} limit: {stats}"
+                      + ("; the answer is the plain gradient, simplified" if fell_back else ""), stacklevel=2)
     extra["extractor_cost"] = pick.extractor_cost
     cost_value = pick.cost if complete else model.score(pick.term, sizes)
     return GradientResult(term, wrt, decls, pick.term, cost_value, model.name, stats, sizes, extra)
@@ -231,6 +323,7 @@ class CostTable:
     rows: list[CostRow]
     dims: dict[str, int]
     stats: RunStats
+    fell_back: bool = False  # some model's pick is the plain gradient, simplified (see optimize_gradient)
 
     def to_dicts(self) -> list[dict]:
         return [r.as_dict() for r in self.rows]
@@ -272,9 +365,10 @@ def compare_costs(
     """Saturate once; extract under every model; score every pick under every measure."""
     resolved = [resolve(m) for m in models]
     limits = _limits(time_limit, node_limit, iteration_limit, memory_gb)
-    term, decls, stats, picks, sizes, complete = _run(loss, wrt, where, limits, resolved, dims, isolate, memory_gb)
-    if not complete:
-        raise LimitError(f"the e-graph run was stopped by the {stats.stopped_by} limit mid-iteration; raise the limit")
+    term, decls, stats, picks, sizes, complete, fell_back = _run(loss, wrt, where, limits, resolved, dims, isolate,
+                                                                 memory_gb)
+    if fell_back and stats.saturated:
+        stats.saturated, stats.stopped_by = False, "no read-off"
     rows = []
     for m in resolved:
         pick = picks[m.name]
@@ -288,4 +382,4 @@ def compare_costs(
         )
     if not stats.saturated:
         warnings.warn(f"rewriting stopped by the {stats.stopped_by} limit: {stats}", stacklevel=2)
-    return CostTable(rows, sizes, stats)
+    return CostTable(rows, sizes, stats, fell_back)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from egglog import EGraph, MultiSet, run, set_, unstable_combine_rulesets
+from egglog import EGraph, MultiSet, eq, run, set_, union, unstable_combine_rulesets
 
 from egraph_mc import backend, lang
 from egraph_mc.convert import to_egg
@@ -28,6 +28,7 @@ from egraph_mc.declare import Declarations
 from egraph_mc.extract import ROOT
 
 LOSS = "loss"  # the `let` binding of the loss
+EXTRA = "registered_"  # `let` bindings of terms compared with the gradient (`register_terms`)
 LIFT_ITERATIONS = 20  # at most: each lifts every coefficient one level up its product
 from egraph_mc.term import Term
 
@@ -172,6 +173,8 @@ def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations) -> None
         # A symmetric variable is differentiated as a general matrix (see `egraph_mc.symmetric`).
         symmetric = sym.symmetric and name != wrt
         facts.append(set_(lang.is_sym(lang.Mat.var(name))).to(1 if symmetric else 0))
+        if sym.diagonal and name != wrt:  # what a diagonal D is: D = diag(diag(D))
+            facts.append(union(lang.Mat.var(name)).with_(lang.diag_matrix(lang.diagonal(lang.Mat.var(name)))))
     egraph.register(*facts)
 
 
@@ -180,10 +183,30 @@ def _shape_facts(x, shape) -> list:
     return [set_(lang.rows(x)).to(rows), set_(lang.cols(x)).to(cols)]
 
 
-def seed_gradient(egraph: EGraph, wrt: str, decls: Declarations, root) -> None:
+def seed_gradient(egraph: EGraph, shape, root) -> None:
     """The gradient has the variable's shape (its members may all be subsumed before the shape
     analysis reaches them, and extraction by FLOPs needs it)."""
-    egraph.register(*_shape_facts(root, decls.symbols[wrt].shape))
+    egraph.register(*_shape_facts(root, shape))
+
+
+def register_terms(template: _Template, terms: Sequence[Term], wrt: str, decls: Declarations) -> list:
+    """Put terms into the e-graph before a run, their symbols seeded, so that the rules rewrite them
+    along with the loss; returns their handles, to compare with the gradient (`same_class`)."""
+    if not terms:
+        return []
+    egraph = template.egraph
+    handles = [egraph.let(f"{EXTRA}{i}", to_egg(t)) for i, t in enumerate(terms)]
+    seed(egraph, set().union(*(t.symbols() for t in terms)), wrt, decls)
+    return handles
+
+
+def same_class(egraph: EGraph, a, b) -> bool:
+    """Whether two registered expressions are in one e-class (egglog's check raises when not)."""
+    try:
+        egraph.check(eq(a).to(b))
+    except backend.EggSmolError:
+        return False
+    return True
 
 
 def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, limits: Limits = Limits(), progress=None):
@@ -202,8 +225,34 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
         if not template.lift_once():
             break
     root = egraph.let(ROOT, lang.grad(lang.sD(loss_expr)))
-    seed_gradient(egraph, wrt, decls, root)
+    seed_gradient(egraph, decls.symbols[wrt].shape, root)
     stats.seconds["build"] = time.perf_counter() - start
+    _run(template, root, stats, limits, progress)
+    return root, stats
+
+
+def simplify(template: _Template, term: Term, decls: Declarations, limits: Limits = Limits(), progress=None,
+             equal: Sequence[Term] = ()):
+    """Run every rule on a term (a gradient found otherwise) until nothing changes or a limit is
+    reached; returns (root, stats). No differential is in it: only the algebra applies. `equal`:
+    terms known to be equal to it (the same gradient in other forms), put in its e-class.
+    Symmetric symbols are all seeded as such (none is the variable here): Sᵀ = S may be used."""
+    stats = RunStats()
+    start = time.perf_counter()
+    egraph = template.egraph
+    root = egraph.let(ROOT, to_egg(term))
+    if equal:
+        egraph.register(*(union(root).with_(to_egg(t)) for t in equal))
+    seed(egraph, set().union(term.symbols(), *(t.symbols() for t in equal)), "", decls)
+    seed_gradient(egraph, term.shape, root)
+    stats.seconds["build"] = time.perf_counter() - start
+    _run(template, root, stats, limits, progress)
+    return root, stats
+
+
+def _run(template: _Template, root, stats: RunStats, limits: Limits, progress) -> None:
+    """Iterate every rule until nothing changes or a limit is reached, recording it in `stats`."""
+    egraph = template.egraph
     start = time.perf_counter()
     while True:
         before = time.perf_counter()
@@ -231,4 +280,3 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
             progress(root, stats, start)
     stats.enodes, stats.eclasses = measure(egraph)
     stats.seconds["rewrite"] = time.perf_counter() - start
-    return root, stats

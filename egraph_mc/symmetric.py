@@ -29,6 +29,13 @@ def symmetric_part(g: Term, symmetric: set[str]) -> Term:
     return make("sum", tuple((q, u) for u, q in merged.items() if q != 0))
 
 
+def diagonal_part(g: Term, symmetric: set[str]) -> Term:
+    """diag(diag(G)): a diagonal variable moves along its diagonal only, so its gradient is the
+    diagonal matrix of G's diagonal (that of (G + Gᵀ)/2 too), with Sᵀ = S for the symmetric names."""
+    h = _assume_symmetric(g, symmetric)
+    return make("diag_matrix", (make("diagonal", (h,)),))
+
+
 def _assume_symmetric(t: Term, symmetric: set[str]) -> Term:
     """t with Sᵀ replaced by S for the symmetric names, the rest of its structure kept."""
     if t.op == "transpose" and t.args[0].op == "var" and t.args[0].attr in symmetric:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from egraph_mc import errors
 from egraph_mc.declare import Declarations
-from egraph_mc.egraph import Limits, RunStats, saturate, session
+from egraph_mc.egraph import Limits, RunStats, register_terms, same_class, saturate, session, simplify
 from egraph_mc.errors import EgraphMcError, InternalError
 from egraph_mc.graph import SerializedGraph
 from egraph_mc.models import BUILTIN, Pick, extract
@@ -47,6 +47,10 @@ class Job:
     dims: dict[str, int]
     laws: str  # 'module:function' giving the laws the engine is handed
     want_graph: bool = False  # the serialized e-graph, for user-defined models extracted by the caller
+    simplify: bool = False  # `term` is a gradient found otherwise, to simplify (not a loss to differentiate)
+    equal: tuple[Term, ...] = ()  # with `simplify`: other forms of the same gradient, in its e-class
+    compare: tuple[Term, ...] = ()  # terms rewritten along with it, then asked: equal to the result? (`check`)
+    want_matches: bool = False  # count each law's matches (`explain`)
 
 
 @dataclass
@@ -55,11 +59,14 @@ class Outcome:
     picks: dict[str, Pick | str] = field(default_factory=dict)  # a model's pick, or why it has none
     graph: SerializedGraph | None = None
     complete: bool = True  # False: stopped at the hard deadline (or out of memory), picks from a snapshot
+    equal: tuple[bool, ...] = ()  # per `Job.compare` term: in the result's e-class after the run
+    law_matches: dict[str, int] | None = None  # matches per law name, when the job wanted them
 
 
 def compute(job: Job, emit: Callable[[str, object], None] | None = None) -> Outcome:
     """Saturate, then extract under every requested model (and snapshot the size pick meanwhile)."""
-    with session(job.laws) as s:
+    with session(job.laws, matches=job.want_matches) as s:
+        handles = register_terms(s, job.compare, job.wrt, job.decls)
         last = [time.perf_counter()]
 
         def progress(root, stats: RunStats, started: float) -> None:
@@ -75,7 +82,10 @@ def compute(job: Job, emit: Callable[[str, object], None] | None = None) -> Outc
                     return
                 emit("snapshot", (pick, copy.deepcopy(stats)))
 
-        root, stats = saturate(s, job.term, job.wrt, job.decls, job.limits, progress)
+        if job.simplify:
+            root, stats = simplify(s, job.term, job.decls, job.limits, progress, job.equal)
+        else:
+            root, stats = saturate(s, job.term, job.wrt, job.decls, job.limits, progress)
         outcome = Outcome(stats)
         cache: dict = {}
         for name in job.models:
@@ -85,6 +95,9 @@ def compute(job: Job, emit: Callable[[str, object], None] | None = None) -> Outc
                 outcome.picks[name] = str(e) or type(e).__name__
         if job.want_graph:
             outcome.graph = SerializedGraph.of(s.egraph)
+        outcome.equal = tuple(same_class(s.egraph, h, root) for h in handles)
+        if job.want_matches:
+            outcome.law_matches = s.law_matches()
     return outcome
 
 

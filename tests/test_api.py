@@ -61,11 +61,28 @@ def test_a_run_stopped_by_a_limit_warns_and_returns_the_best_gradient(res):
     assert r.verify() < 1e-6
 
 
-def test_no_gradient_before_the_limit_is_a_limit_error():
+def test_no_gradient_before_the_limit_falls_back_on_the_plain_gradient():
+    with pytest.warns(UserWarning, match="plain gradient"):
+        r = optimize_gradient(LOSS, WRT, WHERE, iteration_limit=3)
+    assert not r.stats.saturated and "plain gradient" in r.extra["note"]
+    assert r.verify() < 1e-6
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(LimitError, match="no gradient"):
-            optimize_gradient(LOSS, WRT, WHERE, iteration_limit=3)
+        with pytest.raises(LimitError, match="no gradient"):  # unless the caller wants the e-graph's or nothing
+            optimize_gradient(LOSS, WRT, WHERE, iteration_limit=3, fallback=False)
+
+
+def test_the_plain_gradient_is_right_on_every_test_loss():
+    from egraph_mc.api import prepare
+    from egraph_mc.differentiate import gradient
+    from egraph_mc.verify import relative_error_vs_finite_differences
+    from tests.losses import LOSSES
+
+    for name, loss, wrt, where, _ in [REFERENCE, *LOSSES]:
+        term, decls = prepare(loss, wrt, where)
+        g = gradient(term, wrt, decls.symbols[wrt].shape)
+        assert g.shape == decls.symbols[wrt].shape
+        assert relative_error_vs_finite_differences(term, g, wrt, decls) < 1e-6, name
 
 
 def test_cli(capsys):

@@ -124,6 +124,8 @@ SATURATES = [
      "x, z: n; y: n; A: n x n; B: n x n; C: n x n; mu: scalar"),
     ("R1", "-tr((1/2 * A).T @ B @ (1/2 * A)) * tr(C) - 3 * norm(3 * A)**2 - x.T @ D @ E @ y + 2 * norm(2 * B)**2", "A",
      "A: m x n; B: m x m diagonal; C: n x n diagonal; x: m; D: m x k; E: k x n; y: n"),
+    # the identity written in a product (mm_identity)
+    ("R2", "norm(eye(m) @ X @ W - Y)**2 + tr(W.T @ eye(n) @ W @ eye(k))", "W", "X: m x n; W: n x k; Y: m x k"),
     ("F8", "1/2 * x.T @ x", "x", "x: m"),
     ("F8", "1/2 * x.T @ x + norm(A)**2 + norm(2 * y.T)**2", "x", "x, y: m; A: m x n"),
     ("F9", "norm(lam * A)**2", "A", "A: m x k; lam: scalar"),

@@ -1,9 +1,11 @@
-"""Limits: a loss that cannot saturate returns in time with a correct gradient, or a LimitError.
+"""Limits: a loss that cannot saturate returns in time with a correct gradient, always.
 
 These losses grow without end under associativity (powers of one matrix have many equal
-factorings), so every run here is stopped by a limit. The bound checked is the promise of
-`optimize_gradient`: the time limit plus its margin (a quarter of it, at least a second), plus
-slack for extraction on a loaded machine. It is a guard against hangs, not a speed test.
+factorings), so every run here is stopped by a limit; when no gradient was read off before it, the
+answer is the plain gradient, simplified within a quarter of the limit. The bound checked is the
+promise of `optimize_gradient`: the time limit plus its margin (a quarter of it, at least a
+second), the fallback's budget and its margin, plus slack for extraction on a loaded machine. It is
+a guard against hangs, not a speed test.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import pytest
 
 from egraph_mc import optimize_gradient
 from egraph_mc.egraph import Limits
-from egraph_mc.errors import LimitError
 
 WHERE = "X, Y, A, B: n x n"
 SLACK = 5.0  # seconds for extraction and inter-process messages; a hang would exceed any slack
@@ -44,19 +45,16 @@ def warm_worker():
 def test_unsaturable_loss_returns_within_the_limit(name, loss, limits):
     seconds = limits.get("time_limit", Limits.seconds)
     start = time.monotonic()
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            result = optimize_gradient(loss, "X", WHERE, **limits)
-    except LimitError as e:
-        elapsed = time.monotonic() - start
-        assert "limit" in str(e) and "gradient" in str(e)
-    else:
-        elapsed = time.monotonic() - start
-        assert not result.stats.saturated and result.stats.stopped_by in ("seconds", "enodes")
-        assert any("limit" in str(w.message) for w in caught), "a stopped run must warn"
-        assert result.verify() < 1e-6
-    assert elapsed < seconds + max(1.0, 0.25 * seconds) + SLACK, f"{name} took {elapsed:.1f}s"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = optimize_gradient(loss, "X", WHERE, **limits)
+    elapsed = time.monotonic() - start
+    assert not result.stats.saturated and result.stats.stopped_by in ("seconds", "enodes")
+    assert any("limit" in str(w.message) for w in caught), "a stopped run must warn"
+    assert result.verify() < 1e-6
+    fallback = max(1.0, 0.25 * seconds)
+    assert elapsed < seconds + max(1.0, 0.25 * seconds) + fallback + max(1.0, 0.25 * fallback) + SLACK, \
+        f"{name} took {elapsed:.1f}s"
 
 
 def test_limits_are_validated():

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-from egglog import BigRat, Ruleset, rewrite, ruleset, var
+from egglog import BigRat, Ruleset, i64, rewrite, rule, ruleset, set_, var
 
 from egraph_mc import lang
 
@@ -92,4 +92,33 @@ class Termwise:
         yield rewrite(self.helper(*captured, self.source.zero()), subsume=True).to(self.target.zero())
 
 
-__all__ = ["Family", "Law", "Termwise", "lang"]
+class Collected:
+    """Terms of sums collected as a set that only grows, per sum and key (a factor, the sum's class).
+
+    A set of terms gathered fact by fact (the terms with a common factor, the nested sums to
+    flatten) is never a merged multiset value: egglog 13.2 can panic merging multiset values in a
+    rebuild (and mapping a function that captured a multiset). Each member is a fact
+    `member(key, t) = t`; each time one arrives, the group of every sum holding t is read off the
+    sum with `MultiSet.map` (which keeps the terms the fact is defined for) and recorded as a key,
+    `group(xs, key, g)`. Groups only grow, so the last holds every member; the earlier, smaller
+    ones are equally sound.
+    """
+
+    def __init__(self, member: Callable, group: Callable, index: Callable):
+        self.member, self.group, self.index = member, group, index
+
+    def add(self, key, t):
+        """The action making t a member under key."""
+        return set_(self.member(key, t)).to(t)
+
+    def rules(self, xs, key, t, *where):
+        """Record the group of each sum xs holding a new member t (where `where` holds)."""
+        yield rule(self.member(key, t) == t, self.index(xs, t), *where).then(
+            set_(self.group(xs, key, xs.map(partial(self.member, key)))).to(i64(1)))
+
+    def holds(self, xs, key, g):
+        """The fact: g is a group of xs under key."""
+        return self.group(xs, key, g) == i64(1)
+
+
+__all__ = ["Collected", "Family", "Law", "Termwise", "lang"]

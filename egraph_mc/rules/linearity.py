@@ -38,7 +38,7 @@ from egraph_mc.lang import (
     st_scale,
     tr,
 )
-from egraph_mc.rules._law import Family
+from egraph_mc.rules._law import Collected, Family
 
 linearity = Family("linearity", "lin_")
 ONE = rat(1)
@@ -180,19 +180,64 @@ def lin_repeated_term():
         )
 
 
-@linearity.law(lambda v: v.sum((1, v.A), (2, v.A)), lambda v: v.sum((3, v.lam), (-1, v.lam)), lifts=True)
+# Like terms: the terms of a sum with one body, kept from the sum by `*_with_body` (read when
+# the rule runs; it runs again as each term's fact arrives, so the last run sees them all) and kept
+# as a key, never as a merged value: egglog 13.2 can panic merging multiset values in a rebuild.
+# Their coefficients are summed by a fold over the group, one picked element at a time (k steps for
+# k like terms, where merging pairs made a sum for every subset of them); the fold's total, once reached.
+@function(merge=lambda old, new: old)
+def mt_with_body(a: Mat, t: MT) -> MT:
+    """t itself, defined only where t's body is a: mapped over a sum, it keeps the terms in a."""
+
+
+@function(merge=lambda old, new: old)
+def st_with_body(a: Scalar, t: ST) -> ST: ...
+
+
+@function(merge=lambda old, new: old)
+def mt_like(xs: MultiSet[MT], a: Mat, group: MultiSet[MT]) -> i64: ...
+
+
+@function(merge=lambda old, new: old)
+def st_like(xs: MultiSet[ST], a: Scalar, group: MultiSet[ST]) -> i64: ...
+
+
+@function(merge=lambda old, new: old)
+def mt_fold(left: MultiSet[MT], total: BigRat, group: MultiSet[MT]) -> i64: ...
+
+
+@function(merge=lambda old, new: old)
+def st_fold(left: MultiSet[ST], total: BigRat, group: MultiSet[ST]) -> i64: ...
+
+
+@function(merge=lambda old, new: old)
+def mt_like_total(group: MultiSet[MT]) -> BigRat: ...
+
+
+@function(merge=lambda old, new: old)
+def st_like_total(group: MultiSet[ST]) -> BigRat: ...
+
+
+LIKE = ((mt_with_body, mt_like, mt_fold, mt_like_total), (st_with_body, st_like, st_fold, st_like_total))
+
+
+@linearity.law(lambda v: v.sum((1, v.A), (2, v.A)), lambda v: v.sum((3, v.lam), (-1, v.lam)),
+               lambda v: v.sum((1, v.A), (2, v.A), (-5, v.A), (1, v.X)), lifts=True)
 def lin_like_terms():
-    """pA + qA = (p + q) A"""
-    for k in SUMS:
+    """pA + qA + rA + ... = (p + q + r + ...) A: all the terms with one body at once."""
+    for k, (with_body, like, fold, total) in zip(SUMS, LIKE, strict=True):
         s, a, b, xs, ys, t, u = k.vars()
-        yield rule(
-            *_no_zero(k, s, xs),
-            k.index(xs, t),
-            k.index(xs, u),
-            ne(t).to(u),
-            eq(t).to(k.term(p, a)),
-            eq(u).to(k.term(q, a)),
-        ).then(union(s).with_(k.total(xs.remove(t).remove(u).insert(k.term(p + q, a)))), subsume(k.total(xs)))
+        g, left, rest = var("g", MultiSet[k.term]), var("left", MultiSet[k.term]), var("rest", MultiSet[k.term])
+        acc, r = var("acc", BigRat), var("r", BigRat)
+        yield rule(eq(u).to(k.term(p, a))).then(set_(with_body(a, u)).to(u))
+        yield rule(*_no_zero(k, s, xs), k.index(xs, t), with_body(a, t) == t).then(
+            set_(like(xs, a, xs.map(partial(with_body, a)))).to(i64(1)))
+        yield rule(like(xs, a, g) == i64(1), g.length() > i64(1)).then(set_(fold(g, BigRat(0, 1), g)).to(i64(1)))
+        yield rule(fold(left, acc, g) == i64(1), left.length() > i64(0), u == left.pick(), eq(u).to(k.term(r, b))
+                   ).then(set_(fold(left.remove(u), acc + r, g)).to(i64(1)))
+        yield rule(fold(left, acc, g) == i64(1), left.length() == i64(0)).then(set_(total(g)).to(acc))
+        yield rule(*_no_zero(k, s, xs), like(xs, a, g) == i64(1), g.length() > i64(1), total(g) == q, rest == xs - g).then(
+            union(s).with_(k.total(rest.insert(k.term(q, a)))), subsume(k.total(xs)))
 
 
 @linearity.law(
@@ -325,8 +370,15 @@ def lin_scale_one(a: Mat):
     yield rewrite(smul(Scalar.one(), a), subsume=True).to(a)
 
 
-@function(merge=lambda old, new: (old + new).reset_counts())
-def scalar_group(xs: MultiSet[MT], s: Scalar) -> MultiSet[MT]: ...
+@function(merge=lambda old, new: old)
+def scalar_member(s: Scalar, t: MT) -> MT: ...
+
+
+@function(merge=lambda old, new: old)
+def scalar_group(xs: MultiSet[MT], s: Scalar, g: MultiSet[MT]) -> i64: ...
+
+
+SCALAR_GROUP = Collected(scalar_member, scalar_group, mt_in)
 
 
 @function(merge=lambda old, new: old)
@@ -341,9 +393,10 @@ def lin_scale_factor(x: Mat, s: Scalar, a: Mat, xs: MultiSet[MT], t: MT, g: Mult
     """p₁sA₁ + p₂sA₂ + ... = s(p₁A₁ + p₂A₂ + ...), in sums without dX; all terms with s at once."""
     sum_without_dx = (eq(x).to(lin(xs)), xs.not_contains(MT.zero()), hasd(x) == i64(0))
     yield rule(*sum_without_dx, mt_in(xs, t), eq(t).to(MT(p, smul(s, a)))).then(
-        set_(scalar_group(xs, s)).to(MultiSet(t)), set_(scalar_quotient(s, t)).to(MT(p, a))
+        SCALAR_GROUP.add(s, t), set_(scalar_quotient(s, t)).to(MT(p, a))
     )
-    yield rule(*sum_without_dx, scalar_group(xs, s) == g, g.length() > i64(1), rest == xs - g).then(
+    yield from SCALAR_GROUP.rules(xs, s, t)
+    yield rule(*sum_without_dx, SCALAR_GROUP.holds(xs, s, g), g.length() > i64(1), rest == xs - g).then(
         union(x).with_(lin(rest.insert(MT(ONE, smul(s, lin(g.map(partial(scalar_quotient, s))))))))
     )
 

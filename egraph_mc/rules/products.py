@@ -11,8 +11,8 @@ from functools import partial
 
 from egglog import BigRat, MultiSet, birewrite, eq, function, i64, rewrite, rule, set_, union, var
 
-from egraph_mc.lang import MT, Mat, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
-from egraph_mc.rules._law import Family, Termwise
+from egraph_mc.lang import MT, Dim, Mat, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
+from egraph_mc.rules._law import Collected, Family, Termwise
 
 products = Family("products", "mm_")
 LEFT = Termwise(mt_lmul, MT, MT, Mat)
@@ -41,32 +41,43 @@ def mm_distribute_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     yield from RIGHT.rules(lambda q, a: MT(q, a @ b), b)
 
 
-# The terms of a sum that share a left (right) factor a, collected as a set that only grows, and
-# each term's quotient by a, kept once (so a term split two ways is still counted once).
-@function(merge=lambda old, new: (old + new).reset_counts())
-def left_group(xs: MultiSet[MT], a: Mat) -> MultiSet[MT]: ...
+# The terms of a sum that share a left (right) factor a, collected as a set that only grows
+# (`Collected`), and each term's quotient by a, kept once (so a term split two ways is counted once).
+@function(merge=lambda old, new: old)
+def left_member(a: Mat, t: MT) -> MT: ...
+
+
+@function(merge=lambda old, new: old)
+def left_group(xs: MultiSet[MT], a: Mat, g: MultiSet[MT]) -> i64: ...
 
 
 @function(merge=lambda old, new: old)
 def left_quotient(a: Mat, t: MT) -> MT: ...
 
 
-@function(merge=lambda old, new: (old + new).reset_counts())
-def right_group(xs: MultiSet[MT], a: Mat) -> MultiSet[MT]: ...
+@function(merge=lambda old, new: old)
+def right_member(a: Mat, t: MT) -> MT: ...
+
+
+@function(merge=lambda old, new: old)
+def right_group(xs: MultiSet[MT], a: Mat, g: MultiSet[MT]) -> i64: ...
 
 
 @function(merge=lambda old, new: old)
 def right_quotient(a: Mat, t: MT) -> MT: ...
 
 
+LEFT_GROUP = Collected(left_member, left_group, mt_in)
+RIGHT_GROUP = Collected(right_member, right_group, mt_in)
+
+
 def _factor(x, xs, t, a, b, g, rest, term, group, quotient, factored):
     """Collect the terms with the factor, then factor all the collected ones out at once (factoring
     pairs made a sum for every subset of the terms)."""
     sum_without_dx = (eq(x).to(lin(xs)), xs.not_contains(MT.zero()), hasd(x) == i64(0))
-    yield rule(*sum_without_dx, mt_in(xs, t), eq(t).to(term)).then(
-        set_(group(xs, a)).to(MultiSet(t)), set_(quotient(a, t)).to(MT(p, b))
-    )
-    yield rule(*sum_without_dx, group(xs, a) == g, g.length() > i64(1), rest == xs - g).then(
+    yield rule(*sum_without_dx, mt_in(xs, t), eq(t).to(term)).then(group.add(a, t), set_(quotient(a, t)).to(MT(p, b)))
+    yield from group.rules(xs, a, t)
+    yield rule(*sum_without_dx, group.holds(xs, a, g), g.length() > i64(1), rest == xs - g).then(
         union(x).with_(lin(rest.insert(MT(ONE, factored(lin(g.map(partial(quotient, a))))))))
     )
 
@@ -77,7 +88,7 @@ def _factor(x, xs, t, a, b, g, rest, term, group, quotient, factored):
 )
 def mm_factor_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
     """p₁AB₁ + p₂AB₂ + ... = A(p₁B₁ + p₂B₂ + ...), in sums without dX."""
-    yield from _factor(x, xs, t, a, b, g, rest, MT(p, a @ b), left_group, left_quotient, lambda inner: a @ inner)
+    yield from _factor(x, xs, t, a, b, g, rest, MT(p, a @ b), LEFT_GROUP, left_quotient, lambda inner: a @ inner)
 
 
 @products.law(
@@ -86,4 +97,12 @@ def mm_factor_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[
 )
 def mm_factor_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT], t: MT, g: MultiSet[MT], rest: MultiSet[MT]):
     """p₁B₁A + p₂B₂A + ... = (p₁B₁ + p₂B₂ + ...)A, in sums without dX."""
-    yield from _factor(x, xs, t, a, b, g, rest, MT(p, b @ a), right_group, right_quotient, lambda inner: inner @ a)
+    yield from _factor(x, xs, t, a, b, g, rest, MT(p, b @ a), RIGHT_GROUP, right_quotient, lambda inner: inner @ a)
+
+
+@products.law(lambda v: Mat.eye(Dim.named("m")) @ v.A, lambda v: v.A @ Mat.eye(Dim.named("n")))
+def mm_identity(a: Mat, d: Dim):
+    """I A = A = A I"""
+    # Subsumed: A is in the same e-class, shorter, and I A would be reassociated with the rest.
+    yield rewrite(Mat.eye(d) @ a, subsume=True).to(a)
+    yield rewrite(a @ Mat.eye(d), subsume=True).to(a)
