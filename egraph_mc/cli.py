@@ -7,6 +7,7 @@ import sys
 import warnings
 
 from egraph_mc.api import COST_MODELS, compare_costs, optimize_gradient
+from egraph_mc.check import PROVED, REFUTED, check_gradient
 from egraph_mc.egraph import Limits
 from egraph_mc.errors import EgraphMcError
 
@@ -29,18 +30,41 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--verify", action="store_true", help="check against finite differences of the loss")
     g.add_argument("--stats", action="store_true", help="print iterations, e-nodes and seconds")
     g.add_argument("--dims", type=_dims, default=None, help="dim sizes for the FLOPs models, e.g. m=2000,n=1000")
+    g.add_argument("--explain", action="store_true", help="print the derivation and the laws that fired")
     c = sub.add_parser("compare", help="every cost model's gradient side by side, from one saturated e-graph")
     c.add_argument("loss")
     c.add_argument("--wrt", required=True)
     c.add_argument("--where", required=True)
     c.add_argument("--dims", type=_dims, default=None, help="dim sizes, e.g. m=2000,n=1000,k=20 (others: 100)")
     c.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    for q in (g, c):
+    k = sub.add_parser("check", help="is CANDIDATE the gradient of LOSS? exit 0: proved, 1: refuted, 3: not proved",
+                       description=check_help())
+    k.add_argument("loss")
+    k.add_argument("candidate", help='your gradient, in the same syntax, e.g. "2 * X.T @ (X @ W - Y)"')
+    k.add_argument("--wrt", required=True)
+    k.add_argument("--where", required=True)
+    for q in (g, c, k):
         q.add_argument("--time-limit", type=float, default=Limits.seconds, help="seconds of rewriting at most")
         q.add_argument("--node-limit", type=int, default=Limits.enodes, help="e-nodes at most")
     d = sub.add_parser("demo", help="the reference example")
     d.add_argument("--latex", action="store_true")
     return p
+
+
+def check_help() -> str:
+    return ("Puts CANDIDATE into the e-graph of LOSS's gradient: 'proved' when the rules show them equal; "
+            "otherwise finite differences on random data decide between 'refuted' (with both numbers and, "
+            "where it can be told, what is off) and 'not proved, agrees numerically'.")
+
+
+def run_check(args) -> int:
+    """The `check` subcommand: the verdict, and an exit code scripts can test."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        result = check_gradient(args.loss, args.candidate, args.wrt, args.where, time_limit=args.time_limit,
+                                node_limit=args.node_limit)
+    print(result)
+    return 0 if result.status == PROVED else 1 if result.status == REFUTED else 3
 
 
 def _dims(text: str) -> dict[str, int]:
@@ -63,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             stats=True, time_limit=Limits.seconds, node_limit=Limits.enodes,
         )
     try:
+        if args.command == "check":
+            return run_check(args)
         if args.command == "compare":
             table = compare_costs(
                 args.loss, args.wrt, args.where, args.dims, time_limit=args.time_limit, node_limit=args.node_limit
@@ -84,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{res.cost_model} {res.cost:g}; {res.stats}")
         if args.verify:
             print(f"max relative error vs finite differences: {res.verify():.1e}")
+        if getattr(args, "explain", False):
+            print(res.explain())
     except EgraphMcError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
