@@ -31,9 +31,11 @@ demo: $(VENV)/.base
 test: $(VENV)/.dev
 	$(PY) -m pytest
 
-# the long fuzz profile: 2000 random losses against finite differences (bench/results/fuzz.json)
+# the long fuzz profiles: 2000 random losses against finite differences (bench/results/fuzz.json),
+# and 300 larger ones, up to 6 terms over 15 symbols (bench/results/fuzz-large.json)
 fuzz: $(VENV)/.dev
 	$(PY) -m bench.fuzz --n 2000
+	$(PY) -m bench.fuzz --n 300 --profile large --json bench/results/fuzz-large.json
 
 bench: $(VENV)/.bench
 	$(PY) -m bench.run

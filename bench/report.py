@@ -291,4 +291,8 @@ def render(results: Mapping, plots: Mapping[str, str] | str | None = None) -> st
         lines += _evalspeed(results["evalspeed"], plots)
     if results.get("memory"):
         lines += _memory(results["memory"])
+    if results.get("hvp"):  # optional part (`python -m bench.run --hvp`)
+        from bench.hvp import markdown
+
+        lines += markdown(results["hvp"])
     return "\n".join(lines).rstrip() + "\n"

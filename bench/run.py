@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench import evalspeed, memory, quality, scaling
+from bench import evalspeed, hvp, memory, quality, scaling
 from bench.anchors import run_all, tool_versions
 from egraph_mc.testing.corpus import CORPUS, Problem, problem
 from bench.plots import make_plots
@@ -117,11 +117,12 @@ def _warm_up() -> None:
 
 
 def run(quick: bool = False, problems: list[str] | None = None, out: Path | None = None,
-        report: Path | None = None, command: str | None = None) -> dict:
+        report: Path | None = None, command: str | None = None, with_hvp: bool = False) -> dict:
     """Run every part and write the JSON, plots and report; returns the results.
 
     problems: corpus names for quality, anchors and evaluation speed (default: all for a full run,
-    QUICK_PROBLEMS for a quick one; evaluation speed then takes the supported ones among them)."""
+    QUICK_PROBLEMS for a quick one; evaluation speed then takes the supported ones among them).
+    with_hvp: also time Hessian-vector products against torch (`bench.hvp`; optional, not in `make bench`)."""
     out = Path(out or ROOT / ("results-quick" if quick else "results"))
     report = Path(report or (out / "REPORT.md" if quick else ROOT / "REPORT.md"))
     chosen = [problem(n) for n in problems or (QUICK_PROBLEMS if quick else [p.name for p in CORPUS])]
@@ -140,6 +141,9 @@ def run(quick: bool = False, problems: list[str] | None = None, out: Path | None
                                                      repeats=1 if quick else 7, progress=progress),
         "memory": lambda: memory.run_memory(memory.QUICK if quick else memory.CASES, progress),
     }
+    if with_hvp:
+        steps["hvp"] = lambda: hvp.run_hvp(hvp.PROBLEMS, [64] if quick else hvp.SIZES, repeats=1 if quick else 7,
+                                           progress=progress)
     results: dict = {"meta": _meta(quick, command or "python -m bench.run" + (" --quick" if quick else ""))}
     timings = results["meta"]["part_seconds"] = {}
     load_at_start = _load()
@@ -171,9 +175,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--report", type=Path, default=None, help="the report (default bench/REPORT.md, or "
                     "REPORT.md in the output directory with --quick)")
     ap.add_argument("--problem", action="append", help="only this corpus problem (repeatable)")
+    ap.add_argument("--hvp", action="store_true", help="also time Hessian-vector products against torch (bench.hvp)")
     args = ap.parse_args(argv)
     command = shlex.join(["python", "-m", "bench.run", *(sys.argv[1:] if argv is None else argv)])
-    run(args.quick, args.problem, args.out, args.report, command)
+    run(args.quick, args.problem, args.out, args.report, command, with_hvp=args.hvp)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
-"""Scaling: how saturation time and e-graph size grow with the loss, on three generated families.
+"""Scaling: how saturation time and e-graph size grow with the loss, on five generated families.
 
 - sums: a sum of k independent terms, alternately a least-squares norm `norm(A{i} @ X - B{i})**2`
   and a trace quadratic `tr(X.T @ C{i} @ X)`, each with its own matrices, k = 1, 2, 4, ..., 64;
 - chain: a product chain of L factors inside a squared norm, `norm(M1 @ ... @ X @ ... @ ML - Y)**2`,
   differentiated with respect to the middle factor X (every factor between its own dims), L = 2..10;
 - regularizer: the reference loss with its one-term regularizer `lam/2 * norm(R)**2` grown to k
-  terms, alternately `mu{i}/2 * norm(R @ P{i})**2` and `mu{i}/2 * tr(R.T @ G{i} @ R)`.
+  terms, alternately `mu{i}/2 * norm(R @ P{i})**2` and `mu{i}/2 * tr(R.T @ G{i} @ R)`;
+- mixed: t = 1..20 terms of five kinds (residual norms, trace quadratics, bilinear traces, scaled
+  norms), each round of five sharing its symbols: 31 symbols at t = 20;
+- repeated: Σ_{i=1..k} ‖Xw - i y‖² written out term by term, k = 1..64: like terms whose
+  coefficients differ, over three symbols.
 
 Losses are generated as strings in the loss syntax with their `where` declarations. Each instance
 is run `repeats` times under the default limits (median seconds); an instance that hits a limit is
@@ -65,13 +69,52 @@ def regularized_reference(k: int) -> tuple[str, str, str]:
     return " + ".join(terms), "R", "; ".join(decls)
 
 
+# The terms of `mixed`: each a function of the variable W (n x k) and of symbols of its own, the
+# symbols shared between neighbouring terms, as in losses that people write.
+_MIXED = (
+    ("norm({A} @ W - {B})**2", "{A}: m x n; {B}: m x k"),
+    ("{s} * tr(W.T @ {L} @ W)", "{L}: n x n symmetric; {s}: scalar"),
+    ("tr({C} @ W @ {D})", "{C}: p x n; {D}: k x p"),
+    ("norm({B}.T @ {A} @ W)**2 / 2", "{A}: m x n; {B}: m x k"),
+    ("{s} * norm(W @ {E} - {F})**2", "{E}: k x k; {F}: n x k; {s}: scalar"),
+)
+
+
+def mixed_terms(t: int) -> tuple[str, str, str]:
+    """(loss, wrt, where): t terms of five kinds, neighbours sharing symbols (t = 20: 30 symbols), wrt W."""
+    terms, decls = [], {"W": "n x k"}
+
+    def symbol(key: str, i: int) -> str:
+        return f"{key}{i // 5}"  # the five kinds of a round of five terms share their symbols
+
+    for i in range(t):
+        template, spec = _MIXED[i % len(_MIXED)]
+        keys = {k: symbol(k, i) for k in ("A", "B", "C", "D", "E", "F", "L", "s")}
+        terms.append(template.format(**keys))
+        for part in spec.format(**keys).split("; "):
+            name, shape = part.split(": ")
+            decls[name] = shape
+    where = "; ".join(f"{name}: {shape}" for name, shape in decls.items())
+    return " + ".join(terms), "W", where
+
+
+def repeated_residual(k: int) -> tuple[str, str, str]:
+    """(loss, wrt, where): Σ_{i=1..k} ‖Xw - i y‖², written out term by term (issue 13): like terms
+    with different coefficients, over three symbols whatever k."""
+    terms = [f"norm(X @ w - {i} * y)**2" if i > 1 else "norm(X @ w - y)**2" for i in range(1, k + 1)]
+    return " + ".join(terms), "w", "X: m x n; w: n; y: m"
+
+
 FAMILIES: dict[str, tuple[str, Callable[[int], tuple[str, str, str]]]] = {
     "sums": ("k (terms)", sum_of_terms),
     "chain": ("L (factors)", product_chain),
     "regularizer": ("k (regularizer terms)", regularized_reference),
+    "mixed": ("t (terms; 31 symbols at t = 20)", mixed_terms),
+    "repeated": ("k (repeated residual terms)", repeated_residual),
 }
-FULL = {"sums": [1, 2, 4, 8, 16, 32, 64], "chain": list(range(2, 11)), "regularizer": [1, 2, 4, 8, 16, 32, 64]}
-QUICK = {"sums": [1, 2, 4, 8], "chain": [2, 3, 4, 5], "regularizer": [1, 2, 4]}
+FULL = {"sums": [1, 2, 4, 8, 16, 32, 64], "chain": list(range(2, 11)), "regularizer": [1, 2, 4, 8, 16, 32, 64],
+        "mixed": [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20], "repeated": [1, 2, 4, 8, 16, 32, 64]}
+QUICK = {"sums": [1, 2, 4, 8], "chain": [2, 3, 4, 5], "regularizer": [1, 2, 4], "mixed": [1, 2, 4], "repeated": [1, 2, 4]}
 
 
 def measure(loss: str, wrt: str, where: str, repeats: int) -> dict:

@@ -571,6 +571,85 @@ CORPUS: list[Problem] = [
         best="2 * ((A @ X + X @ A.T + Q) @ A + A.T @ (A @ X + X @ A.T + Q))", best_size=28,
         source="least-squares Lyapunov equation AX + XAᵀ + Q = 0 (control)", family="least-squares",
     ),
+    # --- symmetric and diagonal variables, and diag (issue 12) ----------------------------------
+    Problem(
+        name='symmetric weight, trace of an outer product', loss='tr(P @ (X - M) @ (X - M).T) / 4', wrt='P',
+        where='P: n x n symmetric; X, M: n x k', dims={'n': 500, 'k': 50},
+        best='(X - M) @ (X - M).T / 4', best_size=10,
+        source='Matrix Cookbook eq. (100) with a symmetric weight; Mahalanobis metric learning (ML practice)', family="structured",
+    ),
+    Problem(
+        name='bilinear trace in a symmetric S', loss='tr(A @ S @ B)', wrt='S',
+        where='S: n x n symmetric; A: k x n; B: n x k', dims={'n': 500, 'k': 50},
+        best='(B @ A + (B @ A).T) / 2', best_size=10,
+        source='Matrix Cookbook eq. (100), restricted to symmetric S (the symmetric part)', family="structured",
+    ),
+    Problem(
+        name='residual covariance weight', loss='tr((X @ W - Y).T @ (X @ W - Y) @ S)', wrt='S',
+        where='S: k x k symmetric; X: m x n; W: n x k; Y: m x k', dims={'m': 10000, 'n': 100, 'k': 10},
+        best='(X @ W - Y).T @ (X @ W - Y)', best_size=12,
+        source='weighted least squares, gradient in the output precision (ML practice)', family="structured",
+    ),
+    Problem(
+        name='nearest symmetric matrix', loss='norm(X - S)**2', wrt='S',
+        where='S: n x n symmetric; X: n x n', dims={'n': 500},
+        best='2 * S - X - X.T', best_size=8,
+        source='projection onto the symmetric matrices (Frobenius)', family="structured",
+    ),
+    Problem(
+        name='covariance fit', loss='norm(S - X.T @ X)**2', wrt='S',
+        where='S: n x n symmetric; X: m x n', dims={'m': 10000, 'n': 200},
+        best='2 * (S - X.T @ X)', best_size=8,
+        source='covariance matching (ML practice)', family="structured",
+    ),
+    Problem(
+        name='graph smoothness in a symmetric S', loss='tr(X.T @ S @ X)', wrt='S',
+        where='S: n x n symmetric; X: n x k', dims={'n': 1000, 'k': 20},
+        best='X @ X.T', best_size=4,
+        source='Matrix Cookbook eq. (108), gradient in the symmetric weight', family="structured",
+    ),
+    Problem(
+        name='symmetric sandwich', loss='tr(S @ A @ S @ B)', wrt='S',
+        where='S, A, B: n x n symmetric', dims={'n': 500},
+        best='A @ S @ B + B @ S @ A', best_size=11,
+        source='Matrix Cookbook eq. (110) with symmetric matrices', family="structured",
+    ),
+    Problem(
+        name='column scaling fit', loss='norm(Y - X @ D)**2', wrt='D',
+        where='D: n x n diagonal; X, Y: m x n', dims={'m': 10000, 'n': 200},
+        best='-2 * diag(diag(X.T @ (Y - X @ D)))', best_size=13,
+        source='per-feature scaling by least squares (ML practice)', family="structured",
+    ),
+    Problem(
+        name='row scaling fit', loss='norm(D @ X - Y)**2', wrt='D',
+        where='D: m x m diagonal; X, Y: m x n', dims={'m': 2000, 'n': 500},
+        best='2 * diag(diag((D @ X - Y) @ X.T))', best_size=12,
+        source='per-sample weights by least squares (ML practice)', family="structured",
+    ),
+    Problem(
+        name='diagonal preconditioner', loss='tr(D @ A) - 1/2 * norm(D)**2', wrt='D',
+        where='D: n x n diagonal; A: n x n', dims={'n': 1000},
+        best='diag(diag(A)) - D', best_size=5,
+        source='nearest diagonal preconditioner (Jacobi), Frobenius', family="structured",
+    ),
+    Problem(
+        name='row weights as a vector', loss='norm(diag(w) @ X - Y)**2', wrt='w',
+        where='w: m; X, Y: m x n', dims={'m': 2000, 'n': 500},
+        best='2 * diag((diag(w) @ X - Y) @ X.T)', best_size=12,
+        source='per-sample weights as a vector, diag(w) (ML practice)', family="structured",
+    ),
+    Problem(
+        name='trace of a diagonal matrix of a product', loss='tr(W.T @ diag(X @ y))', wrt='X',
+        where='W: m x m; X: m x n; y: n', dims={'m': 1000, 'n': 200},
+        best='diag(W) @ y.T', best_size=5,
+        source='diag of a vector: tr(Wᵀ diag(v)) = diag(W)ᵀ v', family="structured",
+    ),
+    Problem(
+        name='diagonal read out', loss='v.T @ diag(X)', wrt='X',
+        where='X: n x n; v: n', dims={'n': 1000},
+        best='diag(v)', best_size=2,
+        source='diag of a matrix: vᵀ diag(X) = tr(diag(v) X)', family="structured",
+    ),
     # --- outside the loss language -------------------------------------------------------------
     Problem(
         name="log-determinant", loss="logdet(X)", wrt="X", where="X: n x n",

@@ -32,6 +32,8 @@ Outcome status:
 - "correct": every cost model's gradient passed;
 - "wrong": a gradient failed (details say which model, which check, by how much);
 - "limit-stopped": a limit stopped the rewriting (stats.saturated False) but every gradient passed;
+- "fallback": no gradient was read off before the limit, and the plain gradient (simplified) the
+  engine answered with instead passed;
 - "limit-error": LimitError (no gradient at all before the limit);
 - "error": any other exception (an EgraphMcError on this valid input is a bug too), a printed
   gradient that does not parse back, or an answer later than the engine's own hard deadline;
@@ -68,7 +70,7 @@ NOISE = 100.0  # rounding-noise safety factor
 # whose e-graph explodes costs seconds, not minutes. A limit-stopped run must still be right.
 FUZZ_LIMITS = {"time_limit": 5.0, "node_limit": 20_000}
 EXTRACTION_SLACK = 30.0  # seconds allowed for extracting under every model after the rewriting stops
-STATUSES = ("correct", "wrong", "limit-stopped", "limit-error", "error", "oracle-skipped")
+STATUSES = ("correct", "wrong", "limit-stopped", "fallback", "limit-error", "error", "oracle-skipped")
 
 
 @dataclass
@@ -391,6 +393,9 @@ def check(
     if out.trusted_trials == 0:
         out.status = "oracle-skipped"
         out.details = f"no trustworthy data in {len(reasons)} draws; last: {reasons[-1]}"
+    elif table.fell_back:
+        out.status = "fallback"
+        out.details = "; ".join(f"[{m.cost_model}] stopped by the {m.stopped_by} limit" for m in out.models)
     elif any(not m.saturated for m in out.models):
         out.status = "limit-stopped"
         out.details = "; ".join(f"[{m.cost_model}] stopped by the {m.stopped_by} limit" for m in out.models if not m.saturated)

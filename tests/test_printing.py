@@ -1,0 +1,44 @@
+"""What is printed is what was extracted: over random losses (the fuzz strategy), the printed text
+parses back to the same term, and the FLOPs reported for it are what Python's evaluation of the
+text costs (an independent count over Python's own parse of it, `testing.flopcount`).
+
+Extracted gradients get the same two checks in the fuzz oracle (`testing.oracle`); these run on
+the losses themselves, without an e-graph, so that many more terms are tried.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from egraph_mc import score
+from egraph_mc.declare import parse_where
+from egraph_mc.parse import parse_loss
+from egraph_mc.render import program_text, to_text
+from egraph_mc.testing.flopcount import count_flops
+from egraph_mc.testing.strategies import losses
+
+SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@SETTINGS
+@given(losses())
+def test_printed_text_parses_back_to_the_same_term(case):
+    decls = parse_where(case.where)
+    term = parse_loss(case.loss, decls)
+    text = to_text(term)
+    assert parse_loss(text, decls) == term, f"{case.loss!r} prints as {text!r}, which reads as another term"
+
+
+@SETTINGS
+@given(losses(), st.integers(0, 2**32 - 1))
+def test_reported_flops_are_what_python_evaluates(case, seed):
+    decls = parse_where(case.where)
+    term = parse_loss(case.loss, decls)
+    rng = np.random.default_rng(seed)
+    dims = {d: int(rng.integers(1, 9)) for d in decls.dims}
+    for how, text, reported in (("text", to_text(term), score.flops(term, dims)),
+                                ("program", program_text(term), score.dag_flops(term, dims))):
+        assert count_flops(text, decls, dims) == reported, f"{how} {text!r} at {dims}"
