@@ -27,7 +27,7 @@ from egraph_mc.models import BUILTIN, CostModel, NodeInfo, Pick, extract_from_gr
 from egraph_mc.declare import Declarations, parse_where
 from egraph_mc.parse import as_scalar, parse_loss
 from egraph_mc.symmetric import diagonal_part, symmetric_part
-from egraph_mc.render import numpy_function, program_latex, program_text, to_latex, to_text
+from egraph_mc.render import numpy_function, numpy_source, program_latex, program_text, to_latex, to_text
 from egraph_mc.term import Term
 from egraph_mc.verify import relative_error_vs_finite_differences
 from egraph_mc.worker import Job
@@ -67,6 +67,13 @@ class GradientResult:
 
         It computes every distinct subterm once."""
         return numpy_function(self.gradient, self.declarations.shapes)
+
+    def numpy_source(self, name: str = "gradient") -> str:
+        """The gradient as plain Python source using numpy (what `to_numpy` compiles): temporaries
+        for shared subterms, shape asserts, vectors as columns."""
+        doc = (f"The gradient of {to_text(self.loss)} with respect to {self.wrt}\n\n"
+               f"    ({self.cost_model} pick of egraph_mc): {to_text(self.gradient)}\n    ")
+        return numpy_source(self.gradient, self.declarations.shapes, name=name, doc=doc)
 
     def verify(self, trials: int = 3, seed: int = 0) -> float:
         """Max relative error of tr(Gᵀ V) against central finite differences of the loss along V."""
@@ -136,12 +143,13 @@ def _limits(time_limit, node_limit, iteration_limit, memory_gb) -> Limits:
 
 
 def _extract(term: Term, wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes,
-             isolate: bool, memory_gb: float, simplify: bool = False, equal: tuple[Term, ...] = ()):
+             isolate: bool, memory_gb: float, simplify: bool = False, equal: tuple[Term, ...] = (),
+             expand: bool = False):
     """One e-graph run in the worker and every model's pick from it: (outcome, picks)."""
     builtin = [m.name for m in models if m.name in BUILTIN and BUILTIN[m.name] is m]
     custom = [m for m in models if m.name not in builtin]
     job = Job(term=term, wrt=wrt, decls=decls, limits=limits, models=builtin, dims=sizes, want_graph=bool(custom),
-              laws=LAWS, simplify=simplify, equal=equal)
+              laws=LAWS, simplify=simplify, equal=equal, expand=expand)
     outcome = worker.run(job, isolate=isolate, memory_gb=memory_gb)
     picks: dict[str, Pick | str] = dict(outcome.picks)
     if custom and outcome.graph is not None:
@@ -193,7 +201,36 @@ def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolat
     fell_back = fallback and _fallback(term, wrt, decls, limits, models, sizes, isolate, memory_gb, picks)
     if decls.symbols[wrt].symmetric:
         _project(wrt, decls, limits, models, sizes, isolate, memory_gb, picks)
+    _expand(wrt, decls, limits, models, sizes, isolate, memory_gb, picks)
     return term, decls, stats, picks, sizes, complete, fell_back
+
+
+def _distributes(t: Term) -> bool:
+    """Whether some product in t has a sum for a factor (a form a distribution can change)."""
+    return any(u.op == "matmul" and any(c.op == "sum" for c in u.args) for u in t.walk())
+
+
+def _expand(wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes, isolate, memory_gb,
+            picks: dict) -> None:
+    """The flops models' picks get a cost-directed pass: products distribute over every sum as well
+    as factor (`lang.expanding`), within a quarter of the time limit, so that which of (X - UVᵀ)V and
+    XV - U(VᵀV) is cheaper decides, not how the loss was spelled. A pick is replaced only by a
+    cheaper one."""
+    flops = [m for m in models if m.kind in ("flops", "flops-dag") and isinstance(picks.get(m.name), Pick)
+             and _distributes(picks[m.name].term)]
+    if not flops:
+        return
+    forms = list(dict.fromkeys(picks[m.name].term for m in flops))
+    budget = Limits(seconds=max(1.0, limits.seconds / 4), enodes=limits.enodes, iterations=limits.iterations)
+    try:
+        _, again = _extract(forms[0], wrt, decls, budget, flops, sizes, isolate, memory_gb, simplify=True,
+                            equal=tuple(forms[1:]), expand=True)
+    except LimitError:
+        return
+    for m in flops:
+        pick = again.get(m.name)
+        if isinstance(pick, Pick) and m.score(pick.term, sizes) < picks[m.name].cost:
+            picks[m.name] = Pick(pick.term, m.score(pick.term, sizes), pick.extractor_cost, pick.seconds)
 
 
 def _project(wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes, isolate, memory_gb,

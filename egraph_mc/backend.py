@@ -75,7 +75,7 @@ def term_rows(egraph: EGraph, sorts: tuple[str, ...]) -> tuple[int, int]:
     return nodes, len(classes)
 
 
-_OP_NAMES: dict[tuple[int, int], dict[str, str]] = {}
+_OP_NAMES = "_egraph_mc_op_names"  # the attribute caching (declarations, op names) on an e-graph
 
 
 def serialize(egraph: EGraph, names: dict[Callable, str]) -> dict:
@@ -83,12 +83,16 @@ def serialize(egraph: EGraph, names: dict[Callable, str]) -> dict:
     constructors by the given names, all else by egglog's Python name ("rows", "Mat.dvar", ...)."""
     serialized = egraph._egraph.serialize([])
     serialized.split_classes(egraph._egraph, set())
-    key = (id(egraph), len(egraph._state.egg_fn_to_callable_refs))  # declarations only grow
-    if key not in _OP_NAMES:
+    # Cached per e-graph (held by the e-graph itself: an id() key is reused once the e-graph is
+    # collected) and per number of declarations, which only grow.
+    count = len(egraph._state.egg_fn_to_callable_refs)
+    cached = getattr(egraph, _OP_NAMES, None)
+    if cached is None or cached[0] != count:
         mapping = egraph._state.op_mapping()
         mapping.update({egg_name(egraph, fn): name for fn, name in names.items()})
-        _OP_NAMES[key] = mapping
-    serialized.map_ops(_OP_NAMES[key])
+        cached = (count, mapping)
+        object.__setattr__(egraph, _OP_NAMES, cached)
+    serialized.map_ops(cached[1])
     return json.loads(serialized.to_json())
 
 

@@ -15,7 +15,7 @@ from egraph_mc.errors import DeclarationError
 from egraph_mc.ops import CALLS
 from egraph_mc.term import ONE_DIM, Shape
 
-RESERVED = set(CALLS) | {"T"}  # the language's functions, and `.T`
+RESERVED = set(CALLS) | {"T", "np", "numpy"}  # the language's functions, `.T`, numpy's module names
 PROPERTIES = ("symmetric", "diagonal")
 
 

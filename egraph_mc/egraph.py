@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from egglog import EGraph, MultiSet, eq, run, set_, union, unstable_combine_rulesets
+from egglog import EGraph, MultiSet, eq, i64, run, set_, union, unstable_combine_rulesets
 
 from egraph_mc import backend, lang
 from egraph_mc.convert import to_egg
@@ -232,14 +232,17 @@ def saturate(template: _Template, loss: Term, wrt: str, decls: Declarations, lim
 
 
 def simplify(template: _Template, term: Term, decls: Declarations, limits: Limits = Limits(), progress=None,
-             equal: Sequence[Term] = ()):
+             equal: Sequence[Term] = (), expand: bool = False):
     """Run every rule on a term (a gradient found otherwise) until nothing changes or a limit is
     reached; returns (root, stats). No differential is in it: only the algebra applies. `equal`:
     terms known to be equal to it (the same gradient in other forms), put in its e-class.
+    `expand`: products also distribute over every sum (`lang.expanding`), for a flops model.
     Symmetric symbols are all seeded as such (none is the variable here): Sᵀ = S may be used."""
     stats = RunStats()
     start = time.perf_counter()
     egraph = template.egraph
+    if expand:
+        egraph.register(set_(lang.expanding()).to(i64(1)))
     root = egraph.let(ROOT, to_egg(term))
     if equal:
         egraph.register(*(union(root).with_(to_egg(t)) for t in equal))

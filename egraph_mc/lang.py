@@ -306,6 +306,12 @@ def mthasd(t: MT) -> i64: ...
 def sthasd(t: ST) -> i64: ...
 
 
+@function(merge=lambda old, new: old.max(new))
+def expanding() -> i64:
+    """1 in the cost-directed pass only (`egraph.simplify(expand=True)`): then products also
+    distribute over sums without dX, so that a flops model can weigh both forms."""
+
+
 # Every member of an e-class has the same shape, so the merge never has to choose.
 @function(merge=lambda old, new: old)
 def rows(x: Mat) -> Dim: ...

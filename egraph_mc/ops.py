@@ -89,6 +89,9 @@ class Op:
     # (np.trace, np.linalg.norm) and array methods (x.dot(y)); the output uses the language's own
     spellings: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
+    # its text in generated numpy source (`render.numpy_source`) where that differs from `text`:
+    # numpy's functions for the language's own (np.trace for tr); vectors there are columns
+    source: Callable[..., tuple[str, int]] | None = None
     symbol: str | None = None  # spelled as an operator (for messages)
     usage: str | None = None  # a call as written, for messages: tr(X)
     doc: str = ""
@@ -269,10 +272,12 @@ OPS: dict[str, Op] = {
         Op("eye", lang.Mat.eye, (DIM,), M, Shape((("attr", 0), ("attr", 0))),
            numpy=lambda t, vals, env: env["xp"].eye(_size_of(env, t.attr)),
            text=lambda t, show: (f"eye({t.attr})", P.ATOM), latex=lambda t, show: ("I", P.ATOM),
+           source=lambda t, show: (f"np.eye({t.attr})", P.ATOM),
            size=_tokens(2), flops=lambda v: 0, d=(), call="eye", spellings=("np.eye", "np.identity"), usage="eye(n)", examples=("eye(n) + N",), doc="the identity of a declared dim"),
         Op("zeros", lang.Mat.zeros, (DIMS,), M, Shape((("attr", 0), ("attr", 1))),
            numpy=lambda t, vals, env: env["xp"].zeros(_size_of(env, t.attr[0]), _size_of(env, t.attr[1])),
            text=lambda t, show: (f"zeros(({t.attr[0]}, {t.attr[1]}))", P.ATOM),
+           source=lambda t, show: (f"np.zeros(({t.attr[0]}, {t.attr[1]}))", P.ATOM),
            latex=lambda t, show: ("0", P.ATOM), size=_tokens(3), flops=lambda v: 0, d=(), call="zeros", spellings=("np.zeros",),
            usage="zeros((m, n))", examples=("zeros((m, n)) + X",), doc="the zero matrix of a shape"),
         # --- matrices ---------------------------------------------------------------------
@@ -302,6 +307,7 @@ OPS: dict[str, Op] = {
            symbol="*", examples=("tr(X.T @ X) * X", "lam * X", "tr(X.T @ A) * A"), doc="s * A for a scalar term s"),
         Op("diagonal", lang.diagonal, (M,), M, Shape((("arg", 0, "r"), ("one",)), square=(0,)),
            numpy=lambda t, vals, env: env["xp"].diagonal(vals[0]),
+           source=lambda t, show: (f"np.diag({show(t.args[0])[0]}).reshape(-1, 1)", P.ATOM),  # a column
            text=P.call_text("diag"), latex=P.call_latex(r"\operatorname{{diag}}\left({0}\right)"), size=_tokens(1),
            flops=lambda v: 0, d=(lambda B, a, da: B.diagonal(da),), adjoint=(lambda B, a, g: B.diag_matrix(g),),
            call="diag", spellings=("np.diag", "np.diagonal"), methods=("diagonal",), usage="diag(A)",
@@ -309,6 +315,7 @@ OPS: dict[str, Op] = {
            doc="the diagonal of a square matrix, as a column vector (numpy's diag of a matrix)"),
         Op("diag_matrix", lang.diag_matrix, (M,), M, Shape((("arg", 0, "r"), ("arg", 0, "r")), vector=(0,)),
            numpy=lambda t, vals, env: env["xp"].diag_matrix(vals[0]),
+           source=P.call_text("np.diagflat"),
            text=P.call_text("diag"), latex=P.call_latex(r"\operatorname{{diag}}\left({0}\right)"), size=_tokens(1),
            flops=lambda v: 0, d=(lambda B, v, dv: B.diag_matrix(dv),), adjoint=(lambda B, v, g: B.diagonal(g),),
            call="diag", spellings=("np.diag",), usage="diag(v)", examples=("diag(X @ y)", "diag(X @ y - x)"),
@@ -316,13 +323,13 @@ OPS: dict[str, Op] = {
         # --- scalars ----------------------------------------------------------------------
         Op("trace", lang.tr, (M,), S, Shape(None, square=(0,)),
            numpy=lambda t, vals, env: env["xp"].trace(vals[0]),
-           text=P.trace_text, latex=lambda t, show: P.trace_text(t, show, True), size=lambda v: 0 if v.is_1x1(0) else 1,
+           text=P.trace_text, latex=lambda t, show: P.trace_text(t, show, True), source=P.trace_source, size=lambda v: 0 if v.is_1x1(0) else 1,
            flops=lambda v: 0 if v.is_1x1(0) else v.rows(0), d=(lambda B, a, da: B.trace(da),), call="tr", spellings=("np.trace",), methods=("trace",),
            adjoint=(lambda B, a, g: B.scale(g, B.identity(a)),),
            usage="tr(X)", examples=("tr(A.T @ X)",), doc="tr(A); a 1x1 product read as a scalar is its trace, printed bare: (x.T @ y)"),
         Op("norm", lang.norm, (M,), S, SCALAR,
            numpy=lambda t, vals, env: env["xp"].norm(vals[0]),
-           text=P.call_text("norm"), latex=P.call_latex(r"\left\|{0}\right\|_F"), size=_tokens(1),
+           text=P.call_text("norm"), latex=P.call_latex(r"\left\|{0}\right\|_F"), source=P.call_text("np.linalg.norm"), size=_tokens(1),
            flops=lambda v: 2 * v.elems(0),
            d=(lambda B, a, da: B.prod(B.trace(B.matmul(B.transpose(a), da)), B.pow(B.norm(a), -1)),),
            call="norm", spellings=("np.linalg.norm",), usage="norm(X)", examples=("norm(X)",), doc="the Frobenius norm ‖A‖"),

@@ -86,6 +86,14 @@ def trace_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     return (rf"\operatorname{{tr}}\left({inner}\right)" if latex else f"tr({inner})"), ATOM
 
 
+def trace_source(t: Term, show: Show) -> tuple[str, int]:
+    """np.trace(A); a 1x1 product read as a scalar is its one entry, `(x.T @ y).item()`."""
+    (a,) = t.args
+    if a.is_1x1 and a.op in ("matmul", "transpose", "var"):
+        return f"({show(a)[0]}).item()", ATOM
+    return f"np.trace({show(a)[0]})", ATOM
+
+
 # --- products ---------------------------------------------------------------------------------
 
 

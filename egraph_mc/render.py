@@ -16,7 +16,7 @@ import numpy as np
 
 from egraph_mc.ops import NUMPY, op
 from egraph_mc.printing import ATOM
-from egraph_mc.term import Term
+from egraph_mc.term import ONE_DIM, Term
 
 
 def _printer(facet: str, names: Mapping[Term, str] | None = None) -> Callable[[Term], tuple[str, int]]:
@@ -25,7 +25,8 @@ def _printer(facet: str, names: Mapping[Term, str] | None = None) -> Callable[[T
 
     def show(t: Term) -> tuple[str, int]:
         if t not in memo:
-            memo[t] = getattr(op(t.op), facet)(t, show)
+            o = op(t.op)
+            memo[t] = (getattr(o, facet) or o.text)(t, show)  # `source` differs from `text` in a few ops
         return memo[t]
 
     show.names = frozenset(names or ())  # temporaries: atoms the chain printers never take apart
@@ -91,30 +92,102 @@ def dims_of(shapes: Mapping[str, tuple[str, str] | None], values: Mapping[str, o
 
 
 def numpy_function(t: Term, shapes: Mapping[str, tuple[str, str] | None]) -> Callable[..., np.ndarray]:
-    """A callable taking the symbols as keyword arrays (scalars as numbers) and returning t's value.
-
-    It interprets the term with numpy (no code is generated or executed); 1-D vectors are accepted
-    and the result keeps the shape convention of the inputs.
-    """
-    needed = sorted(t.symbols())
+    """A callable taking the symbols as keyword arrays (scalars as numbers) and returning t's value:
+    the function of `numpy_source`, compiled (its text is the callable's `source`). Arrays for
+    other symbols are ignored; 1-D vectors are accepted and the result then is 1-D too."""
+    params = source_params(t, shapes)
+    source = numpy_source(t, shapes, params)
+    # The code compiled is generated from the term, never from user text: every name in it is a
+    # declared symbol or dim (identifiers checked by the parser), a temporary, or numpy's.
+    namespace: dict[str, object] = {}
+    exec(compile(source, "<egraph_mc gradient>", "exec"), namespace)
+    compiled = namespace["gradient"]
 
     def gradient(**values):
-        missing = [n for n in needed if n not in values]
+        missing = [n for n in params if n not in values]
         if missing:
             raise TypeError(f"missing arrays for: {', '.join(missing)}")
-        flat = any(np.ndim(values[n]) == 1 for n in needed if shapes.get(n) is not None)
-        arrays = {}
-        for n, v in values.items():
-            a = np.asarray(v, dtype=float)
-            if shapes.get(n) is not None and a.ndim == 1:
-                a = a.reshape(-1, 1)
-            arrays[n] = a
-        out = evaluate(t, arrays, dims_of(shapes, arrays))
-        out = np.asarray(out, dtype=float)
+        args = {n: values[n] if shapes.get(n) is None else np.asarray(values[n], dtype=float) for n in params}
+        flat = any(np.ndim(args[n]) == 1 for n in params if shapes.get(n) is not None)
+        out = np.asarray(compiled(**args), dtype=float)
         return out.reshape(-1) if flat and out.ndim == 2 and out.shape[1] == 1 else out
 
     gradient.__doc__ = f"gradient = {to_text(t)}"
+    gradient.source = source
     return gradient
+
+
+def source_params(t: Term, shapes: Mapping[str, tuple[str, str] | None]) -> list[str]:
+    """The arguments of t's function, in declaration order: its symbols, and for a dim that only
+    eye(n) or zeros((m, n)) names, the first declared symbol that has it (its size is read off)."""
+    needed = t.symbols()
+    have = {d for n in needed for d in shapes.get(n) or ()}
+    dims = {d for u in t.walk() if u.op in ("eye", "zeros") for d in ((u.attr,) if u.op == "eye" else u.attr)}
+    for d in sorted(dims - have - {ONE_DIM}):
+        if not d.isdigit():
+            needed.add(next(n for n, s in shapes.items() if s is not None and d in s))
+    return [n for n in shapes if n in needed]
+
+
+def numpy_source(t: Term, shapes: Mapping[str, tuple[str, str] | None], params: list[str] | None = None,
+                 name: str = "gradient", doc: str | None = None) -> str:
+    """t as a plain Python function of `params` using numpy: shared subterms as temporaries,
+    numpy's spellings of the language's functions (each op's `source`), and shape asserts.
+
+    Inside, every vector is a column (n x 1), as in the loss language: `u @ v.T` is the outer
+    product and `(u.T @ v).item()` the inner one; 1-D vectors are made columns on entry."""
+    params = source_params(t, shapes) if params is None else params
+    taken = set(shapes) | {"np"}
+
+    def fresh(base: str) -> str:  # a dim or temporary named like a symbol gets a trailing _
+        while base in taken:
+            base += "_"
+        taken.add(base)
+        return base
+
+    body: list[str] = []
+    dims: dict[str, str] = {}  # dim -> its name in the source
+    for p in params:
+        shape = shapes.get(p)
+        if shape is None:
+            continue
+        if shape[1] == ONE_DIM:
+            body.append(f"{p} = np.reshape({p}, (-1, 1))  # a column vector")
+        for i, d in enumerate(shape):
+            if d != ONE_DIM and not d.isdigit() and d not in dims:
+                dims[d] = fresh(d)
+                body.append(f"{dims[d]} = {p}.shape[{i}]")
+    for p in params:
+        shape = shapes.get(p)
+        if shape is not None:
+            want = ", ".join(dims.get(d, d) for d in shape)
+            body.append(f'assert {p}.shape == ({want}), f"{p} must be {" x ".join(shape)}, got {{{p}.shape}}"')
+    renamed = {d: n for d, n in dims.items() if d != n}
+    root = _rename_dims(t, renamed) if renamed else t
+    lines, names = program(root)
+    names = {u: fresh(n) for u, n in names.items()}
+    for _, u in lines:
+        show = _printer("source", {k: v for k, v in names.items() if k != u})
+        body.append(f"{names[u]} = {show(u)[0]}")
+    body.append(f"return {_printer('source', names)(root)[0]}")
+    doc = f"gradient = {to_text(t)}" if doc is None else doc
+    quoted = '"""' + doc.replace("\\", "\\\\").replace('"', '\\"') + '"""'
+    return (f"import numpy as np\n\n\ndef {name}({', '.join(params)}):\n    {quoted}\n"
+            + "".join(f"    {b}\n" for b in body))
+
+
+def _rename_dims(t: Term, renamed: Mapping[str, str]) -> Term:
+    """t with the dims of eye(n) and zeros((m, n)) renamed (a dim named like a symbol)."""
+
+    def go(u: Term) -> Term:
+        if u.op == "eye":
+            return Term(u.op, u.args, renamed.get(u.attr, u.attr), u.shape)
+        if u.op == "zeros":
+            return Term(u.op, u.args, tuple(renamed.get(d, d) for d in u.attr), u.shape)
+        kids = u.children()
+        return u.replace_children([go(c) for c in kids]) if kids else u
+
+    return go(t)
 
 
 # --- programs: shared subterms as named temporaries ---------------------------------------------
@@ -179,7 +252,8 @@ def program_latex(t: Term) -> str:
     for name, u in lines:
         show = _printer("latex", {k: v for k, v in latex_names.items() if k != u})
         defs.append(f"{latex_names[u]} = {show(u)[0]}")
-    return body + r" \\ \text{where } " + r",\; ".join(defs)
+    # one line: a `\\` line break is not allowed inside a single display (`$$...$$`, `_repr_latex_`)
+    return body + r", \qquad \text{where } " + r",\; ".join(defs)
 
 
 def program_size(text: str) -> int:

@@ -49,6 +49,7 @@ class Job:
     want_graph: bool = False  # the serialized e-graph, for user-defined models extracted by the caller
     simplify: bool = False  # `term` is a gradient found otherwise, to simplify (not a loss to differentiate)
     equal: tuple[Term, ...] = ()  # with `simplify`: other forms of the same gradient, in its e-class
+    expand: bool = False  # with `simplify`: products distribute over every sum (for flops models)
     compare: tuple[Term, ...] = ()  # terms rewritten along with it, then asked: equal to the result? (`check`)
     want_matches: bool = False  # count each law's matches (`explain`)
 
@@ -83,7 +84,7 @@ def compute(job: Job, emit: Callable[[str, object], None] | None = None) -> Outc
                 emit("snapshot", (pick, copy.deepcopy(stats)))
 
         if job.simplify:
-            root, stats = simplify(s, job.term, job.decls, job.limits, progress, job.equal)
+            root, stats = simplify(s, job.term, job.decls, job.limits, progress, job.equal, job.expand)
         else:
             root, stats = saturate(s, job.term, job.wrt, job.decls, job.limits, progress)
         outcome = Outcome(stats)

@@ -45,6 +45,30 @@ def test_vectors_may_be_one_dimensional():
     assert np.allclose(g, 2 * A.T @ (A @ x - b))
 
 
+def test_numpy_source_is_a_plain_function_with_temporaries_and_shape_asserts():
+    r = optimize_gradient(LOSS, WRT, WHERE, cost="flops-dag", dims={"m": 50, "n": 20, "k": 4})
+    source = r.numpy_source()
+    assert source.startswith("import numpy as np") and "def gradient(A, J, R, D, lam):" in source
+    assert "t0 = (J + R) @ A" in source and "assert J.shape == (m, n)" in source
+    namespace = {}
+    exec(compile(source, "<test>", "exec"), namespace)  # the text as a user would paste it
+    rng = np.random.default_rng(0)
+    vals = dict(A=rng.standard_normal((4, 3)), J=rng.standard_normal((5, 4)), R=rng.standard_normal((5, 4)),
+                D=np.diag(rng.standard_normal(3)), lam=0.5)
+    assert np.allclose(namespace["gradient"](**vals), r.to_numpy()(**vals))
+    with pytest.raises(AssertionError, match="J must be m x n"):
+        namespace["gradient"](**{**vals, "J": vals["J"].T})
+
+
+def test_numpy_source_keeps_vectors_as_columns_so_outer_products_stay_outer():
+    r = optimize_gradient("a.T @ X @ b + tr(X)", "X", "a, b: n; X: n x n")
+    source = r.numpy_source()
+    assert "np.eye(n)" in source and "np.reshape(a, (-1, 1))" in source
+    a, b = np.arange(1.0, 4.0), np.array([2.0, -1.0, 0.5])
+    g = r.to_numpy()(a=a, b=b, X=np.zeros((3, 3)))
+    assert np.allclose(g, np.outer(a, b) + np.eye(3))  # not a @ b (an inner product of 1-D arrays)
+
+
 def test_latex_stats_and_verify(res):
     assert res.latex().startswith("2 ")
     assert r"\lambda" in res.latex()

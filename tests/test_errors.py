@@ -108,6 +108,7 @@ def test_bad_wrt(wrt, cls, words):
         ("tr: n", ["reserved"]),
         ("X: n @ n", ["unexpected character"]),
         ("X: mxn", ["did you mean 'm x n'?", "column 4"]),
+        ("np: n", ["reserved"]),
         ("X: 3xn", ["did you mean '3 x n'?"]),
     ],
 )

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from egraph_mc import score
 from egraph_mc.declare import parse_where
 from egraph_mc.parse import parse_loss
-from egraph_mc.render import program_text, to_text
+from egraph_mc.render import evaluate, numpy_function, program_text, to_text
 from egraph_mc.testing.flopcount import count_flops
+from egraph_mc.testing.numeric import random_values
 from egraph_mc.testing.strategies import losses
 
 SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
@@ -42,3 +43,21 @@ def test_reported_flops_are_what_python_evaluates(case, seed):
     for how, text, reported in (("text", to_text(term), score.flops(term, dims)),
                                 ("program", program_text(term), score.dag_flops(term, dims))):
         assert count_flops(text, decls, dims) == reported, f"{how} {text!r} at {dims}"
+
+
+@SETTINGS
+@given(losses(), st.integers(0, 2**32 - 1))
+def test_generated_numpy_source_computes_the_term(case, seed):
+    """`numpy_source` (what `to_numpy` compiles) gives the value of the term it was generated from,
+    with 1-D vectors as well as columns."""
+    decls = parse_where(case.where)
+    term = parse_loss(case.loss, decls)
+    rng = np.random.default_rng(seed)
+    dims = {d: int(rng.integers(1, 6)) for d in decls.dims}
+    values = random_values(decls, rng, dims)
+    fn = numpy_function(term, decls.shapes)
+    want = evaluate(term, values, dims)
+    assert np.allclose(fn(**values), want, rtol=1e-9, atol=1e-9), fn.source
+    vectors = [n for n, shape in decls.shapes.items() if shape is not None and shape[1] == "1"]
+    flat = {n: v.reshape(-1) if n in vectors else v for n, v in values.items()}
+    assert np.allclose(np.ravel(fn(**flat)), np.ravel(want), rtol=1e-9, atol=1e-9), fn.source

@@ -2,7 +2,9 @@
 
 Distribution is one-way and only where the sum holds dX (the differential must be expanded to be
 read off); factoring is one-way and only where it does not, so the two never undo each other and
-the gradient's sums stay factored.
+the gradient's sums stay factored. A flops model's pick is then given a second, cost-directed pass
+(`expanding`) where products distribute everywhere: (X - UVᵀ)V and XV - U(VᵀV) meet in one
+e-class and the model weighs them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from functools import partial
 
 from egglog import BigRat, MultiSet, birewrite, eq, function, i64, rewrite, rule, set_, union, var
 
-from egraph_mc.lang import MT, Dim, Mat, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
+from egraph_mc.lang import MT, Dim, Mat, expanding, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
 from egraph_mc.rules._law import Collected, Family, Termwise
 
 products = Family("products", "mm_")
@@ -29,15 +31,17 @@ def mm_assoc(a: Mat, b: Mat, c: Mat):
 
 @products.law(lambda v: v.A.T @ v.sum((1, v.dX), (1, v.A)))
 def mm_distribute_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
-    """A (Σ qᵢBᵢ) = Σ qᵢ ABᵢ, where the sum holds dX."""
+    """A (Σ qᵢBᵢ) = Σ qᵢ ABᵢ, where the sum holds dX, or anywhere in the cost-directed pass."""
     yield rule(eq(x).to(a @ lin(xs)), hasd(lin(xs)) == i64(1)).then(union(x).with_(lin(LEFT.over(xs, a))))
+    yield rule(eq(x).to(a @ lin(xs)), expanding() == i64(1)).then(union(x).with_(lin(LEFT.over(xs, a))))
     yield from LEFT.rules(lambda q, b: MT(q, a @ b), a)
 
 
 @products.law(lambda v: v.sum((1, v.dX), (-1, v.A)) @ v.B)
 def mm_distribute_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
-    """(Σ qᵢAᵢ) B = Σ qᵢ AᵢB, where the sum holds dX."""
+    """(Σ qᵢAᵢ) B = Σ qᵢ AᵢB, where the sum holds dX, or anywhere in the cost-directed pass."""
     yield rule(eq(x).to(lin(xs) @ b), hasd(lin(xs)) == i64(1)).then(union(x).with_(lin(RIGHT.over(xs, b))))
+    yield rule(eq(x).to(lin(xs) @ b), expanding() == i64(1)).then(union(x).with_(lin(RIGHT.over(xs, b))))
     yield from RIGHT.rules(lambda q, a: MT(q, a @ b), b)
 
 

@@ -650,6 +650,19 @@ CORPUS: list[Problem] = [
         best='diag(v)', best_size=2,
         source='diag of a matrix: vᵀ diag(X) = tr(diag(v) X)', family="structured",
     ),
+    # --- one loss in two spellings: the flops pick must not depend on which (issue 13) --------------
+    Problem(
+        name='low-rank fit, factored spelling', loss='norm(X - U @ V.T)**2', wrt='U',
+        where='X: m x n; U: m x r; V: n x r', dims={'m': 2000, 'n': 1000, 'r': 10},
+        best='2 * (U @ V.T - X) @ V', best_size=10,
+        source='matrix factorization; its flops pick distributes: 2 (U(VᵀV) - XV)', family="spelling-pair",
+    ),
+    Problem(
+        name='low-rank fit, expanded spelling', loss='norm(X)**2 - 2 * tr(U.T @ X @ V) + tr(V @ U.T @ U @ V.T)',
+        wrt='U', where='X: m x n; U: m x r; V: n x r', dims={'m': 2000, 'n': 1000, 'r': 10},
+        best='2 * (U @ V.T - X) @ V', best_size=10,
+        source='the same loss expanded (Matrix Cookbook eq. (104), (109))', family="spelling-pair",
+    ),
     # --- outside the loss language -------------------------------------------------------------
     Problem(
         name="log-determinant", loss="logdet(X)", wrt="X", where="X: n x n",
