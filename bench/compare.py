@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -43,8 +44,10 @@ def export(rev: str, into: Path) -> Path:
 
 def snapshot(root: Path, problems: list[dict]) -> dict[tuple[str, str], dict]:
     """Every problem under every model with the engine under `root` (in its own process)."""
+    # cwd and PYTHONPATH: the engine's own worker processes (`python -m egraph_mc.worker`) import it too
+    env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run([sys.executable, str(SNAPSHOT), str(root)], input=json.dumps(problems), capture_output=True,
-                         text=True, check=True)
+                         text=True, check=True, cwd=root, env=env)
     return {(r["name"], r["model"]): r for r in json.loads(out.stdout)}
 
 
@@ -116,6 +119,9 @@ def report(summary: dict, base: str) -> str:
     lines = [f"| model | compared | correct (base / now) | size smaller / larger | FLOPs smaller / larger "
              f"| median s (base / now) |", "|---|---|---|---|---|---|"]
     for model, s in summary.items():
+        if not s["compared"]:
+            lines.append(f"| {model} | 0 | | | | |")
+            continue
         lines.append(f"| {model} | {s['compared']} | {s['base_correct']} / {s['head_correct']} "
                      f"| {s['size_smaller']} / {len(s['size_larger'])} | {s['flops_smaller']} / {len(s['flops_larger'])} "
                      f"| {s['base_median_seconds']:.3f} / {s['head_median_seconds']:.3f} |")

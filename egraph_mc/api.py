@@ -4,6 +4,7 @@ saturated e-graph, every cost model's pick side by side."""
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -191,17 +192,19 @@ def _run(loss, wrt, where, limits: Limits, models: list[CostModel], dims, isolat
     term, decls = prepare(loss, wrt, where)
     sizes = _dims(decls, dims)
     try:
+        started = time.perf_counter()
         outcome, picks = _extract(term, wrt, decls, limits, models, sizes, isolate, memory_gb)
+        spent = time.perf_counter() - started
         stats, complete = outcome.stats, outcome.complete
     except LimitError:
         if not fallback:
             raise
         stats = RunStats(saturated=False, stopped_by="seconds")
-        picks, complete = {}, True
+        picks, complete, spent = {}, True, limits.seconds
     fell_back = fallback and _fallback(term, wrt, decls, limits, models, sizes, isolate, memory_gb, picks)
     if decls.symbols[wrt].symmetric:
         _project(wrt, decls, limits, models, sizes, isolate, memory_gb, picks)
-    _expand(wrt, decls, limits, models, sizes, isolate, memory_gb, picks)
+    _expand(wrt, decls, limits, models, sizes, isolate, memory_gb, picks, spent)
     return term, decls, stats, picks, sizes, complete, fell_back
 
 
@@ -211,17 +214,19 @@ def _distributes(t: Term) -> bool:
 
 
 def _expand(wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes, isolate, memory_gb,
-            picks: dict) -> None:
+            picks: dict, spent: float) -> None:
     """The flops models' picks get a cost-directed pass: products distribute over every sum as well
-    as factor (`lang.expanding`), within a quarter of the time limit, so that which of (X - UVᵀ)V and
-    XV - U(VᵀV) is cheaper decides, not how the loss was spelled. A pick is replaced only by a
-    cheaper one."""
+    as factor (`lang.expanding`), so that which of (X - UVᵀ)V and XV - U(VᵀV) is cheaper decides,
+    not how the loss was spelled. A pick is replaced only by a cheaper one. Distributing everywhere
+    need not saturate (a chain of k sums has 2^k expansions), so the pass gets twice the first run's
+    time, at least a quarter second and at most a quarter of the time limit."""
     flops = [m for m in models if m.kind in ("flops", "flops-dag") and isinstance(picks.get(m.name), Pick)
              and _distributes(picks[m.name].term)]
     if not flops:
         return
     forms = list(dict.fromkeys(picks[m.name].term for m in flops))
-    budget = Limits(seconds=max(1.0, limits.seconds / 4), enodes=limits.enodes, iterations=limits.iterations)
+    seconds = min(limits.seconds / 4, max(0.25, 2 * spent))
+    budget = Limits(seconds=seconds, enodes=limits.enodes, iterations=limits.iterations)
     try:
         _, again = _extract(forms[0], wrt, decls, budget, flops, sizes, isolate, memory_gb, simplify=True,
                             equal=tuple(forms[1:]), expand=True)
