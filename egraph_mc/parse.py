@@ -265,6 +265,7 @@ class _Reader:
         """(q, core): the chain is q * core, q its own rational coefficient (see the module doc)."""
         items = self._flatten(node, (ast.Mult, ast.Div)) if isinstance(node, ast.BinOp) else [(None, node, False)]
         read = []  # (divide, sign flips, number | None, term | None)
+        items_read = []  # (index in read, node) of the terms read as they are (not divisors)
         for op, item, wrapped in items:
             divide, flips = isinstance(op, ast.Div), 0
             while not wrapped and isinstance(item, ast.UnaryOp) and self.numeric(item) is None:
@@ -280,6 +281,15 @@ class _Reader:
                 read.append((divide, flips, 1 / c if divide else c, None))
             else:
                 read.append((divide, flips, None, self.divisor(item, wrapped) if divide else self.read(item, matrix)))
+                items_read.append((len(read) - 1, item))
+        # A chain with a matrix that is not 1x1 has it for its base: every other operand is a scalar,
+        # so a 1x1 one read where a matrix was expected is read again as a scalar (`(4 * (x.T @ y))`
+        # is 4·(xᵀy), not the trace of the 1x1 matrix 4xᵀy).
+        if matrix and any(t is not None and not t.is_scalar and not t.is_1x1 for _, _, _, t in read):
+            for i, item in items_read:
+                divide, flips, c, t = read[i]
+                if t is not None and t.is_1x1:
+                    read[i] = (divide, flips, c, self.read(item, False))
         # the base: the first matrix that is not 1x1; where a matrix is expected, a lone 1x1 one
         terms = [t for _, _, _, t in read if t is not None and not t.is_scalar]
         base = next((t for t in terms if not t.is_1x1), terms[0] if matrix and terms else None)

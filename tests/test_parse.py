@@ -124,3 +124,10 @@ def test_diag_is_the_diagonal_of_a_matrix_and_the_matrix_of_a_vector(decls):
     assert parse_loss("diag(x)", decls).op == "diag_matrix"
     assert parse_loss("diag(x)", decls).shape == ("n", "n")
     assert to_text(parse_loss("diag(diag(S)) @ S", decls)) == "diag(diag(S)) @ S"
+
+
+def test_a_parenthesized_scaled_one_by_one_product_in_a_matrix_chain_is_a_scalar(decls):
+    # found by `make fuzz`: printed `lam * (4 * (x.T @ y)) * S` read back as lam * tr(4 xᵀy) * S
+    t = parse_loss("lam * (4 * (x.T @ y)) * S", decls)
+    assert parse_loss(to_text(t), decls) == t
+    assert "tr(" not in to_text(t)
