@@ -75,6 +75,9 @@ class TermBuilder:
             return _combination("sum", ((q, a),))
         if a.op == "scale":
             return self.scale(self.prod(s, a.args[0]), a.args[1])
+        if s.op == "ssum" and len(s.args) == 1 and s.args[0][0] != 1:  # (q·r) A = q (r A): the number outside
+            (q, r), = s.args
+            return _combination("sum", ((q, self.scale(r, a)),))
         return make("scale", (s, a))
 
     def pow(self, s: Term, k: int) -> Term:

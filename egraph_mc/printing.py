@@ -239,6 +239,8 @@ def _term(q: Fraction, t: Term, show: Show, latex: bool, lead: bool) -> str:
     if mag == 1:
         if nested_sum or form in (SUM, UNARY) or (minus_binds and form in (CHAIN, MATMUL)):
             return paren(s, latex)
+        if lead and q < 0 and not latex and t.op == "pow" and t.attr < 0 and not named(show, t):
+            return paren(s, latex)  # -(1 / s): written -1 / s, the minus would fold into the literal 1
         return s
     if mag.numerator == 1:  # t / k
         if latex:

@@ -61,3 +61,15 @@ def test_generated_numpy_source_computes_the_term(case, seed):
     vectors = [n for n, shape in decls.shapes.items() if shape is not None and shape[1] == "1"]
     flat = {n: v.reshape(-1) if n in vectors else v for n, v in values.items()}
     assert np.allclose(np.ravel(fn(**flat)), np.ravel(want), rtol=1e-9, atol=1e-9), fn.source
+
+
+def test_a_negated_reciprocal_prints_with_the_minus_it_is_counted_with():
+    # found by `make fuzz`: `-1 / norm(X)` folds the minus into the literal (no negation), but the
+    # term is -(1/‖X‖), counted with one
+    decls = parse_where("X: m x n; lam: scalar")
+    dims = {"m": 3, "n": 4}
+    for loss in ("-1 / norm(X)", "-1 / (norm(X)**2)", "lam - 1 / norm(X)"):
+        term = parse_loss(loss, decls)
+        text = to_text(term)
+        assert parse_loss(text, decls) == term
+        assert count_flops(text, decls, dims) == score.flops(term, dims), text
