@@ -131,3 +131,9 @@ def test_a_parenthesized_scaled_one_by_one_product_in_a_matrix_chain_is_a_scalar
     t = parse_loss("lam * (4 * (x.T @ y)) * S", decls)
     assert parse_loss(to_text(t), decls) == t
     assert "tr(" not in to_text(t)
+
+
+def test_a_long_flat_sum_is_not_deep(decls):
+    loss = " + ".join(f"norm(R - {i} * J)**2" for i in range(1, 300))
+    t = parse_loss(loss, decls)
+    assert t.op == "ssum" and len(t.args) == 299
