@@ -139,7 +139,7 @@ def _quality(q: Mapping) -> list[str]:
              s["at_best_size"], _f(s["median_size_ratio"]), _f(s["max_size_ratio"]), _f(s["median_flops_ratio"]),
              _f(s["median_dag_flops_ratio"]), _s(s["median_seconds"]), _s(s["max_seconds"])]
             for m, s in q["summary"].items()]
-    out += _table(head, rows) + ["", "### Per problem", ""]
+    out += _table(head, rows) + [""] + _families(q) + ["### Per problem", ""]
     models = list(q["summary"])
     by_name: dict[str, dict[str, dict]] = {}
     for r in q["rows"]:
@@ -164,6 +164,19 @@ def _quality(q: Mapping) -> list[str]:
             f"{sum(bool(r.get('correct')) for r in per.values())}/{len(per)}", _code(size_row.get("gradient")),
         ])
     return out + _table(head, rows) + [""]
+
+
+def _families(q: Mapping) -> list[str]:
+    """Median size ratio per corpus family and model (the supported problems)."""
+    models = list(q["summary"])
+    ratios: dict[str, dict[str, list[float]]] = {}
+    for r in q["rows"]:
+        if r.get("size_ratio") is not None:
+            ratios.setdefault(r["family"], {}).setdefault(r["model"], []).append(r["size_ratio"])
+    head = ["family", "problems"] + [f"median size ratio, {m}" for m in models]
+    rows = [[fam, len(next(iter(per.values())))] + [_f(_median(per.get(m, []))) for m in models]
+            for fam, per in ratios.items()]
+    return ["### By family", ""] + _table(head, rows) + [""]
 
 
 def _anchors(a: Mapping, quality: Mapping | None) -> list[str]:
@@ -296,3 +309,21 @@ def render(results: Mapping, plots: Mapping[str, str] | str | None = None) -> st
 
         lines += markdown(results["hvp"])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> None:
+    """Render bench/REPORT.md again from the committed bench/results/*.json and plots (no run)."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    results_dir, report = root / "results", root / "REPORT.md"
+    results = {p.stem: json.loads(p.read_text()) for p in results_dir.glob("*.json")
+               if p.stem in ("meta", "quality", "anchors", "scaling", "evalspeed", "memory", "hvp")}
+    plots = {p.stem.removeprefix("scaling-"): str(p.relative_to(root)) for p in results_dir.glob("*.png")}
+    report.write_text(render(results, plots))
+    print(f"wrote {report}")
+
+
+if __name__ == "__main__":
+    main()
