@@ -108,6 +108,13 @@ REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
     ("F5", "norm(1/2 * A.T + 1/2 * A)**2", "A", "A: m x m", {"time_limit": 2.0, "cost_models": ("size",)}),
     ("F5", "tr(2 * A @ A @ A @ A + 2 * A @ B @ B.T @ A)", "A", "A: p x p symmetric; B: p x m",
      {"iteration_limit": 20, "time_limit": 60.0, "cost_models": ("dag",)}),
+    # F14 (open): wrong once each, under load, not reproduced since
+    ("F14", "1/2 * x.T @ x + 2 * norm(1/2 * A.T @ y @ x.T + mu * B.T @ (mu * C.T - 1/2 * D.T) @ (1/2 * z.T + x.T).T "
+     "@ z.T + lam * E.T)**2 + 2 * tr(1/2 * F.T) / (norm(3 * G.T)**2) - (lam * u).T @ G @ (lam * u) / lam", "x",
+     "x, z: n; A, B: m x p; y: m; C, D: n x m; E: n x p; F: n x n symmetric; G: k x k symmetric; u: k; "
+     "mu, lam: scalar", {}),
+    ("F14", "-lam * norm(mu * x + 2 * (mu * A @ B - 2 * C @ C.T) @ y - mu * B.T @ D @ E.T @ x) - 0.25 * norm(3 * z)",
+     "B", "x, y: m; A, C: m x n; B, D: n x m; E: m x m symmetric; z: n; mu, lam: scalar", {}),
 ]
 
 
