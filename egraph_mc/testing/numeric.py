@@ -41,13 +41,7 @@ def random_direction(decls: Declarations, name: str, rng: np.random.Generator, s
     The gradient of a symmetric X is only defined along symmetric directions (dX = dXᵀ), so
     that is where it is checked.
     """
-    a = rng.standard_normal(shape)
-    sym = decls.symbols[name]
-    if sym.diagonal:
-        return np.diag(np.diag(a))
-    if sym.symmetric:
-        return (a + a.T) / 2
-    return a
+    return project(decls, name, rng.standard_normal(shape))
 
 
 def project(decls: Declarations, name: str, a: np.ndarray) -> np.ndarray:
