@@ -6,7 +6,8 @@ plain gradient (each operation's differential transposed, `differentiate.gradien
 the rules extracted; and the laws that took the one to the other, with their match counts and
 statements, by family. egglog 13.2 records no step-by-step proof in this setup, so the laws are
 those that fired during the run (a law that fired may not be on the path to the extracted form);
-the counts come from a second run of the same job with match counting on, cached in the result.
+the counts come from a second run of the same job with match counting on, cached in the result
+(egglog does not promise the same counts from run to run: they may differ a little).
 
 `latex(result)` and `html(result)` render the loss, the gradient and the run's stats for Jupyter.
 """

@@ -52,17 +52,22 @@ def test_the_printed_differential_is_the_differential(res):
 
 def test_the_laws_listed_are_those_that_fired_with_their_counts(res):
     text = res.explain()
+    counted = res.extra["law_matches"]  # counted once, then cached
+    docs = {law.name: law for law in all_laws()}
+    shown = [name for name in counted if docs[name].family != "analysis"]
+    assert shown
+    for name in shown:
+        first_line = docs[name].doc.splitlines()[0]
+        assert f"{name} x{counted[name]}: {first_line}" in text
+    # An independent run fires the same laws. Its counts may differ a little: egglog does not promise
+    # deterministic match counts (egglog issue #793; CI once saw tr_cyclic's differ), so a law
+    # matched a few times in one run is allowed not to fire in the other.
     term, decls = prepare(LOSS, WRT, WHERE)
     with session(LAWS, matches=True) as s:
         saturate(s, term, WRT, decls, Limits())
         fired = {name: n for name, n in s.law_matches().items() if n}
-    docs = {law.name: law for law in all_laws()}
-    shown = [name for name in fired if docs[name].family != "analysis"]
-    assert shown
-    for name in shown:
-        first_line = docs[name].doc.splitlines()[0]
-        assert f"{name} x{fired[name]}: {first_line}" in text
-    assert res.extra["law_matches"] == fired  # counted once, then cached
+    assert {n for n, k in fired.items() if k > 2} <= set(counted)
+    assert {n for n, k in counted.items() if k > 2} <= set(fired)
 
 
 def test_notebook_displays(res):
