@@ -255,6 +255,12 @@ def _term_to_sympy(t: Term, decls: Declarations, sp, notes: set[str]):
             return go(u.args[0]) * go(u.args[1])
         if op == "trace":
             return sp.Trace(go(u.args[0]))
+        if op == "inv":
+            return sp.Inverse(go(u.args[0]))
+        if op == "det":
+            return sp.Determinant(go(u.args[0]))
+        if op == "logdet":
+            return sp.log(sp.Determinant(go(u.args[0])))
         if op == "norm":
             notes.add("an unsquared norm written sqrt(Trace(X.T*X))")
             return sp.sqrt(frob2(u.args[0]))
@@ -298,9 +304,15 @@ def _sympy_to_text(e, sp) -> str:
                 return f"zeros(({x.rows}, {x.cols}))"
             if isinstance(x, sp.MatPow) and x.exp.is_Integer and int(x.exp) > 0:
                 return " @ ".join([p(go(x.base))] * int(x.exp))
+            if isinstance(x, sp.Inverse) or (isinstance(x, sp.MatPow) and x.exp == -1):
+                return f"inv({go(x.args[0])})"
             raise Untranslatable(f"{type(x).__name__}: {x}")
         if isinstance(x, sp.Trace):
             return f"tr({go(x.arg)})"
+        if isinstance(x, sp.Determinant):
+            return f"det({go(x.arg)})"
+        if isinstance(x, sp.log) and isinstance(x.args[0], sp.Determinant):
+            return f"logdet({go(x.args[0].arg)})"
         if x.is_Integer or x.is_Rational:
             return _number(Fraction(int(x.p), int(x.q)))
         if isinstance(x, sp.Symbol):

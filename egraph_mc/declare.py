@@ -16,7 +16,7 @@ from egraph_mc.ops import CALLS
 from egraph_mc.term import ONE_DIM, Shape
 
 RESERVED = set(CALLS) | {"T", "np", "numpy"}  # the language's functions, `.T`, numpy's module names
-PROPERTIES = ("symmetric", "diagonal")
+PROPERTIES = ("symmetric", "diagonal", "spd")  # spd: symmetric positive definite
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Symbol:
     shape: Shape | None  # None: a scalar
     symmetric: bool = False
     diagonal: bool = False
+    spd: bool = False  # symmetric positive definite (implies symmetric): where logdet and inv are at home
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ _TOKEN = re.compile(r"\s*(?:(?P<name>[A-Za-z_]\w*)|(?P<int>\d+)|(?P<sym>[:;,x×*
 
 
 def parse_where(where: str) -> Declarations:
-    """Declarations: `names: dim [x dim] [symmetric|diagonal]` or `names: scalar`, separated by `;`."""
+    """Declarations: `names: dim [x dim] [symmetric|diagonal|spd]` or `names: scalar`, separated by `;`."""
     if not isinstance(where, str):
         raise DeclarationError(f"declarations must be a string, got {type(where).__name__}")
     symbols: dict[str, Symbol] = {}
@@ -101,8 +102,8 @@ def _parse_declaration(part: str, offset: int, where: str, symbols: dict[str, Sy
             fail(f"{name!r} is reserved and cannot be declared", col)
         if name in symbols:
             fail(f"{name!r} is declared twice", col)
-        symmetric = "symmetric" in props or "diagonal" in props
-        symbols[name] = Symbol(name, shape, symmetric, "diagonal" in props)
+        symmetric = bool(props & {"symmetric", "diagonal", "spd"})
+        symbols[name] = Symbol(name, shape, symmetric, "diagonal" in props, "spd" in props)
 
 
 def _parse_spec(spec: list, fail) -> tuple[Shape | None, set[str]]:

@@ -82,7 +82,7 @@ def where_text(decls: Declarations) -> str:
             continue
         rows, cols = sym.shape
         shape = rows if cols == "1" else f"{rows} x {cols}"
-        prop = " diagonal" if sym.diagonal else " symmetric" if sym.symmetric else ""
+        prop = " diagonal" if sym.diagonal else " spd" if sym.spd else " symmetric" if sym.symmetric else ""
         parts.append(f"{name}: {shape}{prop}")
     return "; ".join(parts)
 

@@ -105,7 +105,7 @@ def with_direction(decls: Declarations, wrt: str, direction: str) -> Declaration
     x = decls.symbols[wrt]
     declared = decls.symbols.get(direction)
     if declared is None:
-        return Declarations({**decls.symbols, direction: Symbol(direction, x.shape, x.symmetric, x.diagonal)})
+        return Declarations({**decls.symbols, direction: Symbol(direction, x.shape, x.symmetric, x.diagonal)})  # a direction is not spd
     if declared.shape != x.shape:
         got = "a scalar" if declared.shape is None else " x ".join(declared.shape)
         raise ShapeError(f"the direction {direction} is declared {got}, but {wrt} is {' x '.join(x.shape)}: "

@@ -158,6 +158,10 @@ def diagonal(x: Mat) -> Mat: ...
 def diag_matrix(v: Mat) -> Mat: ...
 
 
+@function(cost=UNIT)  # inv(A) of a square A
+def inv(x: Mat) -> Mat: ...
+
+
 # --- scalar operations -------------------------------------------------------------------
 
 
@@ -167,6 +171,14 @@ def tr(x: Mat) -> Scalar: ...
 
 @function(cost=UNIT)
 def norm(x: Mat) -> Scalar: ...
+
+
+@function(cost=UNIT)
+def det(x: Mat) -> Scalar: ...
+
+
+@function(cost=UNIT)  # log|det A|
+def logdet(x: Mat) -> Scalar: ...
 
 
 @function(cost=0)

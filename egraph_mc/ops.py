@@ -153,6 +153,18 @@ class NumpyXP:
     def diag_matrix(v):
         return np.diagflat(v)
 
+    @staticmethod
+    def inv(a):
+        return np.linalg.inv(a)
+
+    @staticmethod
+    def det(a):
+        return float(np.linalg.det(a))
+
+    @staticmethod
+    def logdet(a):
+        return float(np.linalg.slogdet(a)[1])  # log|det A|
+
 
 NUMPY = NumpyXP()
 
@@ -245,6 +257,12 @@ def _sum_flops(v) -> Any:
     return sum_flops(v.terms, elems) + sum(coefficient_flops(q, elems, num) for q, num in v.terms)
 
 
+def _cube(v) -> Any:
+    """n³ for the n x n argument (written as products: the egglog view's dims are i64 terms)."""
+    n = v.rows(0)
+    return n * n * n
+
+
 def _pow_size(v) -> int:
     return 0 if v.attr == -1 else 2  # `/ s` (the product's `/`), else `**k`
 
@@ -284,7 +302,7 @@ OPS: dict[str, Op] = {
         Op("matmul", lambda a, b: a @ b, (M, M), M,
            Shape((("arg", 0, "r"), ("arg", 1, "c")), same=(((0, "c"), (1, "r")),)),
            numpy=lambda t, vals, env: vals[0] @ vals[1],
-           text=P.matmul_text, latex=lambda t, show: P.matmul_text(t, show, True), size=_tokens(1),
+           text=P.matmul_text, latex=lambda t, show: P.matmul_text(t, show, True), source=P.matmul_source, size=_tokens(1),
            flops=lambda v: 2 * v.rows(0) * v.cols(0) * v.cols(1),
            d=(lambda B, a, b, da: B.matmul(da, b), lambda B, a, b, db: B.matmul(a, db)),
            adjoint=(lambda B, a, b, g: B.matmul(g, B.transpose(b)), lambda B, a, b, g: B.matmul(B.transpose(a), g)),
@@ -320,6 +338,30 @@ OPS: dict[str, Op] = {
            flops=lambda v: 0, d=(lambda B, v, dv: B.diag_matrix(dv),), adjoint=(lambda B, v, g: B.diagonal(g),),
            call="diag", spellings=("np.diag",), usage="diag(v)", examples=("diag(X @ y)", "diag(X @ y - x)"),
            doc="the diagonal matrix of a column vector (numpy's diag of a vector)"),
+        # The inverse and the determinants of an n x n matrix: FLOPs as LAPACK spends them, LU
+        # (about (2/3)n³, counted n³) and for the inverse n triangular solve pairs on top (2n³ in all).
+        Op("inv", lang.inv, (M,), M, Shape((("arg", 0, "r"), ("arg", 0, "c")), square=(0,)),
+           numpy=lambda t, vals, env: env["xp"].inv(vals[0]),
+           text=P.call_text("inv"), latex=P.inverse_latex, source=P.call_text("np.linalg.inv"), size=_tokens(1),
+           flops=lambda v: 2 * _cube(v),
+           d=(lambda B, a, da: B.sum((-1, B.matmul(B.matmul(B.inv(a), da), B.inv(a)))),),
+           call="inv", spellings=("np.linalg.inv",), usage="inv(X)", examples=("inv(S @ S + X.T @ X)",),
+           doc="inv(A), the inverse of a square A"),
+        Op("det", lang.det, (M,), S, Shape(None, square=(0,)),
+           numpy=lambda t, vals, env: env["xp"].det(vals[0]),
+           text=P.call_text("det"), latex=P.call_latex(r"\det\left({0}\right)"), source=P.call_text("np.linalg.det"),
+           size=_tokens(1), flops=_cube,
+           d=(lambda B, a, da: B.prod(B.det(a), B.trace(B.matmul(B.inv(a), da))),),
+           call="det", spellings=("np.linalg.det",), usage="det(X)", examples=("det(S @ S + X.T @ X)",),
+           doc="det(A), the determinant of a square A"),
+        Op("logdet", lang.logdet, (M,), S, Shape(None, square=(0,)),
+           numpy=lambda t, vals, env: env["xp"].logdet(vals[0]),
+           text=P.call_text("logdet"), latex=P.call_latex(r"\log\left|\det {0}\right|"),
+           source=lambda t, show: (f"np.linalg.slogdet({show(t.args[0])[0]})[1]", P.ATOM),
+           size=_tokens(1), flops=_cube,
+           d=(lambda B, a, da: B.trace(B.matmul(B.inv(a), da)),),
+           call="logdet", usage="logdet(X)", examples=("logdet(S @ S + X.T @ X)",),
+           doc="logdet(A) = log|det A| of a square A (numpy's slogdet(A)[1])"),
         # --- scalars ----------------------------------------------------------------------
         Op("trace", lang.tr, (M,), S, Shape(None, square=(0,)),
            numpy=lambda t, vals, env: env["xp"].trace(vals[0]),

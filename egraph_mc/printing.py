@@ -105,9 +105,35 @@ def matmul_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     return (f"{left} {right}" if latex else f"{left} @ {right}"), MATMUL
 
 
+def matmul_source(t: Term, show: Show) -> tuple[str, int]:
+    """In generated numpy source, inv(A) @ B is np.linalg.solve(A, B): one LU and its solves, stabler
+    and cheaper than forming the inverse."""
+    a, b = t.args
+    if a.op == "inv" and not named(show, a):
+        return f"np.linalg.solve({show(a.args[0])[0]}, {show(b)[0]})", ATOM
+    return matmul_text(t, show)
+
+
 def transpose_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
-    inner = atom(show, t.args[0], latex)
+    a = t.args[0]
+    if latex and a.op == "inv" and not named(show, a) and a.args[0].op != "transpose":
+        return rf"{_superscript_base(show, a.args[0])}^{{-\top}}", ATOM  # (A⁻¹)ᵀ = A⁻ᵀ
+    inner = _superscript_base(show, a) if latex else atom(show, a)
     return (rf"{inner}^\top" if latex else f"{inner}.T"), ATOM
+
+
+def _superscript_base(show: Show, t: Term) -> str:
+    """t in LaTeX as the base of a superscript: parenthesized when it carries one already."""
+    s = atom(show, t, True)
+    return paren(s, True) if "^" in s and not s.endswith(r"\right)") else s
+
+
+def inverse_latex(t: Term, show: Show) -> tuple[str, int]:
+    """A^{-1}; (Aᵀ)⁻¹ = A^{-\top}."""
+    a = t.args[0]
+    if a.op == "transpose" and not named(show, a):
+        return rf"{_superscript_base(show, a.args[0])}^{{-\top}}", ATOM
+    return rf"{_superscript_base(show, a)}^{{-1}}", ATOM
 
 
 # --- the * / chain: scalar products, scalings, coefficients, powers ------------------------------

@@ -7,8 +7,8 @@ gradient known: `best`, in the tool's numpy-like syntax, with `best_size = print
 the corpus was written. Equation numbers refer to The Matrix Cookbook, version of November 15,
 2012 (Petersen & Pedersen).
 
-Problems with `supported=False` are outside the loss language (log-determinants, inverses,
-Hadamard products, elementwise functions); their loss is written in numpy-like syntax, `best` is
+Problems with `supported=False` are outside the loss language (Hadamard products, elementwise
+functions); their loss is written in numpy-like syntax, `best` is
 the known gradient in numpy-like syntax or words, and `best_size` is None.
 
 The first 26 problems (`CORE`) are the test losses of tests/losses.py, under the same names.
@@ -663,27 +663,82 @@ CORPUS: list[Problem] = [
         best='2 * (U @ V.T - X) @ V', best_size=10,
         source='the same loss expanded (Matrix Cookbook eq. (104), (109))', family="spelling-pair",
     ),
-    # --- outside the loss language -------------------------------------------------------------
+    # --- inverses and determinants (issue 9); spd: symmetric positive definite -----------------------
     Problem(
-        name="log-determinant", loss="logdet(X)", wrt="X", where="X: n x n",
-        dims={"n": 500},
-        best="inv(X).T", best_size=None,
-        source="Matrix Cookbook eq. (43), (57)", supported=False, family="log-det",
+        name="log-determinant", loss="logdet(X)", wrt="X", where="X: n x n", dims={"n": 500},
+        best="inv(X).T", best_size=3, source="Matrix Cookbook eq. (57)", family="log-det",
+    ),
+    Problem(
+        name="log-determinant of an spd matrix", loss="logdet(X)", wrt="X", where="X: n x n spd", dims={"n": 500},
+        best="inv(X)", best_size=2, source="Matrix Cookbook eq. (57), the symmetric part", family="log-det",
+    ),
+    Problem(
+        name="determinant", loss="det(X)", wrt="X", where="X: n x n", dims={"n": 500},
+        best="det(X) * inv(X).T", best_size=6, source="Matrix Cookbook eq. (49)", family="log-det",
+    ),
+    Problem(
+        name="log-determinant of a regularized Gram matrix", loss="logdet(X.T @ X + eye(n))", wrt="X", where="X: m x n",
+        dims={"m": 2000, "n": 100},
+        best="2 * (X @ inv(X.T @ X + eye(n)))", best_size=12,
+        source="Matrix Cookbook eq. (55) with I added (always invertible); Bayesian linear regression's evidence",
+        family="log-det",
     ),
     Problem(
         name="Gaussian negative log-likelihood", loss="logdet(S) + tr(inv(S) @ C)", wrt="S",
-        where="S: n x n symmetric; C: n x n symmetric",
-        dims={"n": 500},
-        best="inv(S) - inv(S) @ C @ inv(S)", best_size=None,
-        source="Gaussian covariance estimation (maximum likelihood); Matrix Cookbook eq. (40), (43)",
-        supported=False, family="log-det",
+        where="S: n x n spd; C: n x n symmetric", dims={"n": 500},
+        best="inv(S) - inv(S) @ C @ inv(S)", best_size=10,
+        source="Gaussian covariance estimation (maximum likelihood); Matrix Cookbook eq. (57), (61)",
+        family="log-det",
+    ),
+    Problem(
+        name="Gaussian negative log-likelihood in the precision", loss="tr(P @ C) - logdet(P)", wrt="P",
+        where="P: n x n spd; C: n x n symmetric", dims={"n": 500},
+        best="C - inv(P)", best_size=4, source="precision matrix estimation (the graphical lasso's smooth part)",
+        family="log-det",
+    ),
+    Problem(
+        name="log-det barrier", loss="tr(C @ X) - lam * logdet(X)", wrt="X",
+        where="C: n x n symmetric; X: n x n spd; lam: scalar", dims={"n": 500},
+        best="C - lam * inv(X)", best_size=6, source="semidefinite programming, barrier method", family="log-det",
+    ),
+    Problem(
+        name="log-determinant of an inverse", loss="logdet(inv(X))", wrt="X", where="X: n x n spd", dims={"n": 500},
+        best="-inv(X)", best_size=3, source="Matrix Cookbook eq. (57) with log|det X⁻¹| = -log|det X|",
+        family="log-det",
+    ),
+    Problem(
+        name="scaled kernel quadratic form", loss="y.T @ inv(s * K) @ y", wrt="K", where="y: n; K: n x n spd; s: scalar",
+        dims={"n": 1000},
+        best="-(inv(K) @ y @ (y.T @ inv(K)) / s)", best_size=13,
+        source="Gaussian process data fit with a signal scale; Matrix Cookbook eq. (61)", family="inverse",
+    ),
+    Problem(
+        name="generalized least squares", loss="1/2 * logdet(S) + 1/2 * (y - X @ w).T @ inv(S) @ (y - X @ w)",
+        wrt="w", where="S: m x m spd; y: m; X: m x n; w: n", dims={"m": 2000, "n": 100},
+        best="X.T @ inv(S) @ (X @ w - y)", best_size=11,
+        source="Gaussian likelihood with a known covariance (generalized least squares)", family="inverse",
     ),
     Problem(
         name="trace of an inverse product", loss="tr(A @ inv(X) @ B)", wrt="X", where="A: k x n; X: n x n; B: n x k",
         dims={"n": 500, "k": 50},
-        best="-(inv(X) @ B @ A @ inv(X)).T", best_size=None,
-        source="Matrix Cookbook eq. (63)", supported=False, family="inverse",
+        best="-(inv(X) @ B @ A @ inv(X)).T", best_size=11, source="Matrix Cookbook eq. (63)", family="inverse",
     ),
+    Problem(
+        name="inverse quadratic form", loss="x.T @ inv(S) @ x", wrt="x", where="x: n; S: n x n spd", dims={"n": 500},
+        best="2 * (inv(S) @ x)", best_size=6, source="Matrix Cookbook eq. (85) with inv(S)", family="inverse",
+    ),
+    Problem(
+        name="inverse quadratic form in the matrix", loss="x.T @ inv(S) @ x", wrt="S", where="x: n; S: n x n spd",
+        dims={"n": 500},
+        best="-(inv(S) @ x @ (x.T @ inv(S)))", best_size=11, source="Matrix Cookbook eq. (61)", family="inverse",
+    ),
+    Problem(
+        name="fit through an inverse", loss="norm(inv(M) @ A - B)**2", wrt="M", where="M: n x n; A: n x k; B: n x k",
+        dims={"n": 500, "k": 20},
+        best="-2 * (inv(M).T @ (inv(M) @ A - B) @ (inv(M) @ A).T)", best_size=19,
+        source="Matrix Cookbook eq. (59) and the chain rule", family="inverse",
+    ),
+    # --- outside the loss language -------------------------------------------------------------
     Problem(
         name="masked matrix completion", loss="norm(M * (X - U @ V.T))**2", wrt="U",
         where="M: m x n; X: m x n; U: m x r; V: n x r",

@@ -3,7 +3,7 @@
 The text (an expression, or a program of `t0 = ...` lines) is parsed with Python's own `ast` and
 every operation is counted as numpy would perform it, left to right: `A @ B` 2·r·k·c, an
 elementwise `+ - * /` or a negation one per element of its result (broadcasting a scalar), `**` one,
-`tr(X)` n, `norm(X)` two per element, `.T`, `eye`, `zeros` and numeric
+`tr(X)` n, `norm(X)` two per element, `inv(X)` 2n³ and `det`, `logdet` n³ (LU), `.T`, `eye`, `zeros` and numeric
 literals (folded by Python's compiler: `-1/2`, `3/2`) nothing. It shares no code with `ops.OPS`,
 so the tests can hold the reported FLOPs of a printed gradient against it.
 """
@@ -80,6 +80,12 @@ class _Counter:
                     return None
                 if fn == "norm":
                     self.flops += 2 * _elems(s)
+                    return None
+                if fn == "inv":  # LU and the solves (see the table's costs)
+                    self.flops += 2 * s[0] ** 3
+                    return s
+                if fn in ("det", "logdet"):  # LU
+                    self.flops += s[0] ** 3
                     return None
         raise ValueError(f"cannot count {ast.dump(node)[:80]}")
 

@@ -31,6 +31,10 @@ def random_values(decls: Declarations, rng: np.random.Generator, dims: dict[str,
             values[name] = float(rng.uniform(0.5, 1.5))
             continue
         r, c = (1 if d == "1" else int(d) if d.isdigit() else dims[d] for d in sym.shape)
+        if sym.spd:  # well away from singular: eigenvalues at least 1/2
+            a = rng.standard_normal((r, r))
+            values[name] = a @ a.T / r + np.eye(r) / 2
+            continue
         values[name] = random_direction(decls, name, rng, (r, c))
     return values
 
