@@ -61,6 +61,33 @@ class TorchXP:
     def diag_matrix(self, v):
         return self.torch.diag(v.reshape(-1))
 
+    def ones(self, r: int, c: int):
+        return self.torch.ones(r, c, dtype=self.torch.float64)
+
+    def _tensor(self, a):
+        return a if self.torch.is_tensor(a) else self.torch.tensor(a, dtype=self.torch.float64)
+
+    def exp(self, a):
+        return self.torch.exp(self._tensor(a))
+
+    def log(self, a):
+        return self.torch.log(self._tensor(a))
+
+    def sqrt(self, a):
+        return self.torch.sqrt(self._tensor(a))
+
+    def sum(self, a):
+        return self.torch.sum(a)
+
+    def inv(self, a):
+        return self.torch.linalg.inv(a)
+
+    def det(self, a):
+        return self.torch.linalg.det(a)
+
+    def logdet(self, a):
+        return self.torch.linalg.slogdet(a)[1]
+
 
 def torch_value(t: Term, values: Mapping[str, object], dims: Mapping[str, int], torch):
     """The value of term t in torch, every distinct subterm computed once (as numpy's `evaluate`)."""

@@ -34,7 +34,7 @@ from bench.report import render
 
 ROOT = Path(__file__).resolve().parent
 QUICK_PROBLEMS = ["reference", "least squares", "three-term sum", "trace AXBX'", "Rayleigh quotient",
-                  "masked matrix completion"]
+                  "softmax regression"]
 TOOLS = ("sympy", "tensorgrad")
 
 

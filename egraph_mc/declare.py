@@ -16,7 +16,8 @@ from egraph_mc.ops import CALLS
 from egraph_mc.term import ONE_DIM, Shape
 
 RESERVED = set(CALLS) | {"T", "np", "numpy"}  # the language's functions, `.T`, numpy's module names
-PROPERTIES = ("symmetric", "diagonal", "spd")  # spd: symmetric positive definite
+PROPERTIES = ("symmetric", "diagonal", "spd", "positive")  # spd: symmetric positive definite
+SQUARE_ONLY = ("symmetric", "diagonal", "spd")  # positive (every entry > 0) fits any shape
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Symbol:
     symmetric: bool = False
     diagonal: bool = False
     spd: bool = False  # symmetric positive definite (implies symmetric): where logdet and inv are at home
+    positive: bool = False  # every entry > 0: where log and sqrt are at home
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ _TOKEN = re.compile(r"\s*(?:(?P<name>[A-Za-z_]\w*)|(?P<int>\d+)|(?P<sym>[:;,x×*
 
 
 def parse_where(where: str) -> Declarations:
-    """Declarations: `names: dim [x dim] [symmetric|diagonal|spd]` or `names: scalar`, separated by `;`."""
+    """Declarations: `names: dim [x dim] [symmetric|diagonal|spd|positive]` or `names: scalar`, separated by `;`."""
     if not isinstance(where, str):
         raise DeclarationError(f"declarations must be a string, got {type(where).__name__}")
     symbols: dict[str, Symbol] = {}
@@ -103,7 +105,7 @@ def _parse_declaration(part: str, offset: int, where: str, symbols: dict[str, Sy
         if name in symbols:
             fail(f"{name!r} is declared twice", col)
         symmetric = bool(props & {"symmetric", "diagonal", "spd"})
-        symbols[name] = Symbol(name, shape, symmetric, "diagonal" in props, "spd" in props)
+        symbols[name] = Symbol(name, shape, symmetric, "diagonal" in props, "spd" in props, "positive" in props)
 
 
 def _parse_spec(spec: list, fail) -> tuple[Shape | None, set[str]]:
@@ -145,7 +147,7 @@ def _parse_spec(spec: list, fail) -> tuple[Shape | None, set[str]]:
                  f"(separate dims by spaces around x)", spec[0][2])
         if text not in PROPERTIES:
             fail(f"unknown property {text!r} (known: {', '.join(PROPERTIES)})", col)
-        if len(dims) != 2 or dims[0] != dims[1]:
+        if text in SQUARE_ONLY and (len(dims) != 2 or dims[0] != dims[1]):
             fail(f"{text!r} needs a square shape (n x n), not {' x '.join(dims)}", col)
         props.add(text)
     shape = (dims[0], ONE_DIM) if len(dims) == 1 else (dims[0], dims[1])

@@ -48,6 +48,14 @@ class TermBuilder:
         return build
 
     @staticmethod
+    def ones_like(a: Term) -> Term:
+        """The ones of a's shape."""
+        return make("ones", attr=a.shape)
+
+    def epow(self, a: Term, k: int) -> Term:
+        return a if k == 1 else make("epow", (a,), k)
+
+    @staticmethod
     def identity(a: Term) -> Term:
         """I of the size of a square a."""
         return make("eye", attr=a.shape[0])

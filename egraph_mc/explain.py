@@ -83,6 +83,7 @@ def where_text(decls: Declarations) -> str:
         rows, cols = sym.shape
         shape = rows if cols == "1" else f"{rows} x {cols}"
         prop = " diagonal" if sym.diagonal else " spd" if sym.spd else " symmetric" if sym.symmetric else ""
+        prop += " positive" if sym.positive else ""
         parts.append(f"{name}: {shape}{prop}")
     return "; ".join(parts)
 

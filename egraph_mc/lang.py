@@ -57,6 +57,10 @@ class Mat(Expr):
     @classmethod
     def zeros(cls, rows: Dim, cols: Dim) -> Mat: ...
 
+    @method(cost=UNIT)  # ones((r, c)): a scalar added to a matrix broadcasts as s * ones
+    @classmethod
+    def ones(cls, rows: Dim, cols: Dim) -> Mat: ...
+
     @method(cost=UNIT)
     def __matmul__(self, other: Mat) -> Mat: ...
 
@@ -162,7 +166,48 @@ def diag_matrix(v: Mat) -> Mat: ...
 def inv(x: Mat) -> Mat: ...
 
 
+# Elementwise: A * B, A / B, A**k, exp, log, sqrt of every entry.
+@function(cost=UNIT)
+def hadamard(a: Mat, b: Mat) -> Mat: ...
+
+
+@function(cost=UNIT)
+def hdiv(a: Mat, b: Mat) -> Mat: ...
+
+
+@function(cost=UNIT)
+def epow(a: Mat, k: i64Like) -> Mat: ...
+
+
+@function(cost=UNIT)
+def exp(a: Mat) -> Mat: ...
+
+
+@function(cost=UNIT)
+def log(a: Mat) -> Mat: ...
+
+
+@function(cost=UNIT)
+def sqrt(a: Mat) -> Mat: ...
+
+
 # --- scalar operations -------------------------------------------------------------------
+
+
+@function(cost=UNIT)  # sum(A): the sum of the entries
+def esum(a: Mat) -> Scalar: ...
+
+
+@function(cost=UNIT)
+def sexp(s: Scalar) -> Scalar: ...
+
+
+@function(cost=UNIT)
+def slog(s: Scalar) -> Scalar: ...
+
+
+@function(cost=UNIT)
+def ssqrt(s: Scalar) -> Scalar: ...
 
 
 @function(cost=UNIT)  # priced by `costs`: 0 when the argument is 1x1 (printed bare)
@@ -246,6 +291,10 @@ def mt_diag_matrix(x: MT) -> MT: ...
 
 
 @function(cost=NEVER)
+def mt_hadamard(a: Mat, x: MT) -> MT: ...
+
+
+@function(cost=NEVER)
 def mt_tr(x: MT) -> ST: ...
 
 
@@ -274,7 +323,7 @@ def st_body(t: ST) -> Scalar: ...
 # quotients the factoring laws keep per term (rules/products.py, rules/linearity.py). The audit
 # knows them as intermediate; any other node of a term sort is an operation missing from ops.OPS.
 HELPERS = frozenset({"mt_T", "mt_D", "st_D", "mt_lmul", "mt_rmul", "mt_scale", "mt_tr", "st_grad", "st_scale",
-                     "mt_diagonal", "mt_diag_matrix",
+                     "mt_diagonal", "mt_diag_matrix", "mt_hadamard",
                      "leibniz", "left_quotient", "right_quotient", "scalar_quotient", "mt_body", "st_body",
                      # the members of collected groups (`rules._law.Collected`), each a term itself
                      "left_member", "right_member", "scalar_member", "mt_with_body", "st_with_body",

@@ -154,6 +154,18 @@ class NumpyXP:
         return np.diagflat(v)
 
     @staticmethod
+    def ones(r: int, c: int):
+        return np.ones((r, c))
+
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sqrt = staticmethod(np.sqrt)
+
+    @staticmethod
+    def sum(a):
+        return float(np.sum(a))
+
+    @staticmethod
     def inv(a):
         return np.linalg.inv(a)
 
@@ -263,6 +275,10 @@ def _cube(v) -> Any:
     return n * n * n
 
 
+# FLOPs per entry of an elementwise exp, log or sqrt: a transcendental costs several multiply-adds
+TRANSCENDENTAL = 4
+
+
 def _pow_size(v) -> int:
     return 0 if v.attr == -1 else 2  # `/ s` (the product's `/`), else `**k`
 
@@ -298,6 +314,13 @@ OPS: dict[str, Op] = {
            source=lambda t, show: (f"np.zeros(({t.attr[0]}, {t.attr[1]}))", P.ATOM),
            latex=lambda t, show: ("0", P.ATOM), size=_tokens(3), flops=lambda v: 0, d=(), call="zeros", spellings=("np.zeros",),
            usage="zeros((m, n))", examples=("zeros((m, n)) + X",), doc="the zero matrix of a shape"),
+        Op("ones", lang.Mat.ones, (DIMS,), M, Shape((("attr", 0), ("attr", 1))),
+           numpy=lambda t, vals, env: env["xp"].ones(_size_of(env, t.attr[0]), _size_of(env, t.attr[1])),
+           text=lambda t, show: (f"ones(({t.attr[0]}, {t.attr[1]}))", P.ATOM),
+           source=lambda t, show: (f"np.ones(({t.attr[0]}, {t.attr[1]}))", P.ATOM),
+           latex=lambda t, show: (r"\mathbf{1}", P.ATOM), size=_tokens(3), flops=lambda v: 0, d=(), call="ones",
+           spellings=("np.ones",), usage="ones((m, n))", examples=("ones((m, n)) + X",),
+           doc="the matrix of ones of a shape (a scalar added to a matrix is broadcast as s * ones)"),
         # --- matrices ---------------------------------------------------------------------
         Op("matmul", lambda a, b: a @ b, (M, M), M,
            Shape((("arg", 0, "r"), ("arg", 1, "c")), same=(((0, "c"), (1, "r")),)),
@@ -338,6 +361,53 @@ OPS: dict[str, Op] = {
            flops=lambda v: 0, d=(lambda B, v, dv: B.diag_matrix(dv),), adjoint=(lambda B, v, g: B.diagonal(g),),
            call="diag", spellings=("np.diag",), usage="diag(v)", examples=("diag(X @ y)", "diag(X @ y - x)"),
            doc="the diagonal matrix of a column vector (numpy's diag of a vector)"),
+        # --- elementwise ------------------------------------------------------------------
+        Op("hadamard", lang.hadamard, (M, M), M,
+           Shape((("arg", 0, "r"), ("arg", 0, "c")), same=(((0, "r"), (1, "r")), ((0, "c"), (1, "c")))),
+           numpy=lambda t, vals, env: vals[0] * vals[1],
+           text=P.hadamard_text, latex=lambda t, show: P.hadamard_text(t, show, True), size=_tokens(1),
+           flops=lambda v: v.out_elems(),
+           d=(lambda B, a, b, da: B.hadamard(da, b), lambda B, a, b, db: B.hadamard(a, db)),
+           adjoint=(lambda B, a, b, g: B.hadamard(g, b), lambda B, a, b, g: B.hadamard(a, g)),
+           symbol="*", spellings=("np.multiply",), examples=("A * X", "(X @ B) * (A @ B)"),
+           doc="A * B, the elementwise (Hadamard) product of two matrices of one shape"),
+        Op("hdiv", lang.hdiv, (M, M), M,
+           Shape((("arg", 0, "r"), ("arg", 0, "c")), same=(((0, "r"), (1, "r")), ((0, "c"), (1, "c")))),
+           numpy=lambda t, vals, env: vals[0] / vals[1],
+           text=P.hdiv_text, latex=lambda t, show: P.hdiv_text(t, show, True), size=_tokens(1),
+           flops=lambda v: v.out_elems(),
+           d=(lambda B, a, b, da: B.hdiv(da, b),
+              lambda B, a, b, db: B.sum((-1, B.hdiv(B.hadamard(a, db), B.epow(b, 2))))),
+           adjoint=(lambda B, a, b, g: B.hdiv(g, b),),
+           symbol="/", spellings=("np.divide",), examples=("X / exp(A)", "A / exp(X)"),
+           doc="A / B, the elementwise quotient of two matrices of one shape"),
+        Op("epow", lang.epow, (M, INT), M, Shape((("arg", 0, "r"), ("arg", 0, "c"))),
+           numpy=lambda t, vals, env: vals[0] ** t.attr,
+           text=P.epow_text, latex=lambda t, show: P.epow_text(t, show, True), size=_tokens(2),
+           flops=lambda v: v.out_elems(),
+           d=(lambda B, a, k, da: B.hadamard(B.sum((k, B.epow(a, k - 1))), da),),
+           symbol="**", examples=("X**3", "1 / X"),
+           doc="A**k, every entry to the integer power k (1 / A for k = -1)"),
+        Op("exp", lang.exp, (M,), M, Shape((("arg", 0, "r"), ("arg", 0, "c"))),
+           numpy=lambda t, vals, env: env["xp"].exp(vals[0]),
+           text=P.call_text("exp"), latex=P.call_latex(r"\exp\left({0}\right)"), source=P.call_text("np.exp"),
+           size=_tokens(1), flops=lambda v: TRANSCENDENTAL * v.out_elems(),
+           d=(lambda B, a, da: B.hadamard(B.exp(a), da),),
+           call="exp", spellings=("np.exp",), usage="exp(X)", examples=("exp(X @ B)",), doc="exp of every entry"),
+        Op("log", lang.log, (M,), M, Shape((("arg", 0, "r"), ("arg", 0, "c"))),
+           numpy=lambda t, vals, env: env["xp"].log(vals[0]),
+           text=P.call_text("log"), latex=P.call_latex(r"\log\left({0}\right)"), source=P.call_text("np.log"),
+           size=_tokens(1), flops=lambda v: TRANSCENDENTAL * v.out_elems(),
+           d=(lambda B, a, da: B.hdiv(da, a),),
+           call="log", spellings=("np.log",), usage="log(X)", examples=("log(exp(X @ B))",),
+           doc="the natural log of every entry"),
+        Op("sqrt", lang.sqrt, (M,), M, Shape((("arg", 0, "r"), ("arg", 0, "c"))),
+           numpy=lambda t, vals, env: env["xp"].sqrt(vals[0]),
+           text=P.call_text("sqrt"), latex=P.call_latex(r"\sqrt{{{0}}}"), source=P.call_text("np.sqrt"),
+           size=_tokens(1), flops=lambda v: TRANSCENDENTAL * v.out_elems(),
+           d=(lambda B, a, da: B.hdiv(da, B.sum((2, B.sqrt(a)))),),
+           call="sqrt", spellings=("np.sqrt",), usage="sqrt(X)", examples=("sqrt(exp(X @ B))",),
+           doc="the square root of every entry"),
         # The inverse and the determinants of an n x n matrix: FLOPs as LAPACK spends them, LU
         # (about (2/3)n³, counted n³) and for the inverse n triangular solve pairs on top (2n³ in all).
         Op("inv", lang.inv, (M,), M, Shape((("arg", 0, "r"), ("arg", 0, "c")), square=(0,)),
@@ -375,6 +445,30 @@ OPS: dict[str, Op] = {
            flops=lambda v: 2 * v.elems(0),
            d=(lambda B, a, da: B.prod(B.trace(B.matmul(B.transpose(a), da)), B.pow(B.norm(a), -1)),),
            call="norm", spellings=("np.linalg.norm",), usage="norm(X)", examples=("norm(X)",), doc="the Frobenius norm ‖A‖"),
+        Op("esum", lang.esum, (M,), S, SCALAR,
+           numpy=lambda t, vals, env: env["xp"].sum(vals[0]),
+           text=P.call_text("sum"), latex=P.call_latex(r"\operatorname{{sum}}\left({0}\right)"), source=P.call_text("np.sum"),
+           size=_tokens(1), flops=lambda v: v.elems(0), d=(lambda B, a, da: B.esum(da),),
+           adjoint=(lambda B, a, g: B.scale(g, B.ones_like(a)),),
+           call="sum", spellings=("np.sum",), methods=("sum",), usage="sum(X)", examples=("sum(X @ B)",),
+           doc="sum(A), the sum of the entries"),
+        Op("sexp", lang.sexp, (S,), S, SCALAR,
+           numpy=lambda t, vals, env: env["xp"].exp(vals[0]),
+           text=P.call_text("exp"), latex=P.call_latex(r"\exp\left({0}\right)"), source=P.call_text("np.exp"),
+           size=_tokens(1), flops=lambda v: TRANSCENDENTAL, d=(lambda B, s, ds: B.prod(B.sexp(s), ds),),
+           call="exp", spellings=("np.exp",), usage="exp(s)", examples=("exp(tr(A.T @ X))",), doc="exp of a scalar"),
+        Op("slog", lang.slog, (S,), S, SCALAR,
+           numpy=lambda t, vals, env: env["xp"].log(vals[0]),
+           text=P.call_text("log"), latex=P.call_latex(r"\log\left({0}\right)"), source=P.call_text("np.log"),
+           size=_tokens(1), flops=lambda v: TRANSCENDENTAL, d=(lambda B, s, ds: B.prod(ds, B.pow(s, -1)),),
+           call="log", spellings=("np.log",), usage="log(s)", examples=("log(tr(X.T @ X))",), doc="the natural log of a scalar"),
+        Op("ssqrt", lang.ssqrt, (S,), S, SCALAR,
+           numpy=lambda t, vals, env: env["xp"].sqrt(vals[0]),
+           text=P.call_text("sqrt"), latex=P.call_latex(r"\sqrt{{{0}}}"), source=P.call_text("np.sqrt"),
+           size=_tokens(1), flops=lambda v: TRANSCENDENTAL,
+           d=(lambda B, s, ds: B.ssum((Fraction(1, 2), B.prod(ds, B.pow(B.ssqrt(s), -1)))),),
+           call="sqrt", spellings=("np.sqrt",), usage="sqrt(s)", examples=("sqrt(tr(X.T @ X))",),
+           doc="the square root of a scalar"),
         Op("ssum", lambda *pairs: lang.slin(_ST_SET(*(_st(q, s) for q, s in pairs))), (TERMS,), S, SCALAR,
            numpy=_combination, text=P.sum_text, latex=lambda t, show: P.sum_text(t, show, True),
            size=_sum_size, flops=_sum_flops, d=STRUCTURAL, symbol="+", examples=("tr(X.T @ X) + 2 * lam",), doc="Σ qᵢsᵢ of scalars; q·1 is the number q, the empty sum 0"),
@@ -424,6 +518,6 @@ def _spelled(pairs) -> dict[str, tuple[Op, ...]]:
 
 
 # the language's calls (the functions before the constants eye and zeros), numpy's spellings, methods
-CALLS = _spelled(sorted(((o.call, o) for o in OPS.values() if o.call), key=lambda p: p[1].name in ("eye", "zeros")))
+CALLS = _spelled(sorted(((o.call, o) for o in OPS.values() if o.call), key=lambda p: p[1].name in ("eye", "zeros", "ones")))
 SPELLINGS = _spelled((name, o) for o in OPS.values() for name in o.spellings)
 METHODS = _spelled((name, o) for o in OPS.values() for name in o.methods)

@@ -27,7 +27,7 @@ from fractions import Fraction
 
 from egraph_mc.declare import Declarations, parse_where
 from egraph_mc.errors import EgraphMcError, ParseError, ShapeError, UndeclaredSymbolError, UnsupportedSyntaxError
-from egraph_mc.ops import CALLS, METHODS, SPELLINGS, M
+from egraph_mc.ops import CALLS, METHODS, SPELLINGS, M, S
 from egraph_mc.shapes import make, show_shape
 from egraph_mc.term import ONE_DIM, SUMS, Term
 
@@ -251,6 +251,13 @@ class _Reader:
                 pairs.append((sign, self.read(item, matrix)))
                 scalar_view |= wrapped and pairs[-1][1].is_1x1 and not matrix
         terms = [t for _, t in pairs]
+        wide = next((t for t in terms if not t.is_scalar and not t.is_1x1), None)
+        if wide is not None and any(t.is_scalar for t in terms):
+            # a scalar plus a matrix broadcasts, as in numpy: s is s * ones of the matrix's shape
+            ones = make("ones", attr=wide.shape)
+            pairs = [(q, t if not t.is_scalar else ones if t.op == "one" else make("scale", (t, ones)))
+                     for q, t in pairs]
+            return make("sum", tuple(pairs))
         if scalar_view or any(t.is_scalar for t in terms):
             try:
                 pairs = [(q, as_scalar(t)) for q, t in pairs]
@@ -296,7 +303,7 @@ class _Reader:
         prefix_q, factors = Fraction(1), []
         core: Term | None = None
         top_q = Fraction(1)
-        for _, flips, c, t in read:
+        for divide, flips, c, t in read:
             sign = Fraction(-1) ** flips
             if core is None:
                 prefix_q *= sign
@@ -308,10 +315,13 @@ class _Reader:
                 else:
                     top_q *= c
                 continue
+            entrywise = not t.is_scalar and not t.is_1x1  # (a 1x1 operand here is a scalar)
+            if entrywise and core is not None:  # A * B, A / B: entry by entry, left to right as Python
+                core, top_q = make("hdiv" if divide else "hadamard", (scaled(top_q, core), t)), Fraction(1)
+                continue
+            if entrywise and divide:  # the first matrix divides: 1 / A, the entries' reciprocals
+                t = base = make("epow", (t,), -1)
             if t is not base or core is not None:
-                if not t.is_scalar and not t.is_1x1:
-                    raise ShapeError(f"'*' multiplies by scalars only, got {show_shape(core)} * {show_shape(t)} "
-                                     "(use '@' for the matrix product)")
                 t = as_scalar(t)
                 if core is None:
                     factors.append(t)
@@ -330,23 +340,25 @@ class _Reader:
         return top_q, core
 
     def divisor(self, item: ast.AST, wrapped: bool) -> Term:
-        """The factor a divisor contributes: s**-1, or s**-k for a divisor written s**k."""
+        """The factor a divisor contributes: s**-1, or s**-k for a divisor written s**k; a matrix
+        divisor (not 1x1) is returned as it is, the chain divides by it entry by entry."""
         if isinstance(item, ast.Constant) or self.numeric(item) is not None:  # a parenthesized number
             return make("pow", (number(self.numeric(item)),), -1)
         if not wrapped and isinstance(item, ast.BinOp) and isinstance(item.op, ast.Pow):
             base, k = self.read(item.left), self.exponent(item.right)
             if not base.is_scalar and not base.is_1x1:
-                raise ShapeError(f"'**' applies to scalars only, got a {show_shape(base)} matrix")
+                return self.read(item)  # a matrix power, divided entry by entry
             return make("pow", (as_scalar(base),), -k)
         t = self.read(item)
         if not t.is_scalar and not t.is_1x1:
-            raise ShapeError(f"'/' divides by scalars only, got a {show_shape(t)} matrix as divisor")
+            return t  # a matrix: divided entry by entry (the chain makes A / B of it)
         return make("pow", (as_scalar(t),), -1)
 
     def exponent(self, node: ast.AST) -> int:
         k = self.numeric(node)
         if k is None or k.denominator != 1:
-            self.fail(node, "exponents must be integer literals (e.g. x**2, s**-1)")
+            hint = "; sqrt(X) is the square root" if k == Fraction(1, 2) else ""
+            self.fail(node, f"exponents must be integer literals (e.g. x**2, s**-1){hint}")
         if abs(k) > MAX_EXPONENT:
             self.fail(node, f"exponent {k} is too large (at most {MAX_EXPONENT} in absolute value)", ParseError)
         return int(k)
@@ -359,9 +371,8 @@ class _Reader:
                 raise ZeroDivisionError
             return number(c**k)
         base = self.read(node.left)
-        if not base.is_scalar and not base.is_1x1:
-            raise ShapeError(f"'**' applies to scalars only, got a {show_shape(base)} matrix "
-                             "(matrix powers are not supported; write A @ A)")
+        if not base.is_scalar and not base.is_1x1:  # entry by entry, as numpy's ** (A @ A is the matrix power)
+            return make("epow", (base,), k)
         return make("pow", (as_scalar(base),), k)
 
     def matmul(self, a: Term, b: Term) -> Term:
@@ -408,7 +419,9 @@ class _Reader:
         else:
             self.fail(node, f"unsupported call: only {_usage()}, numpy's spellings of them and array methods can be called")
         if node.keywords:
-            self.fail(node.keywords[0].value, f"{spelled}() takes no keyword arguments")
+            axis = " (sums along an axis are not supported: sum(X) is the sum of every entry)" \
+                if node.keywords[0].arg == "axis" else ""
+            self.fail(node.keywords[0].value, f"{spelled}() takes no keyword arguments{axis}")
         o = cands[0]
         arity = len(o.children_kinds) or 1
         if len(args) != arity or any(isinstance(a, ast.Starred) for a in args):
@@ -417,11 +430,17 @@ class _Reader:
             self.fail(node, f"{spelled}() takes {what}{hint}")
         if o.name == "eye":
             return make("eye", attr=self.dim(args[0]))
-        if o.name == "zeros":
+        if o.name in ("zeros", "ones"):
             arg = args[0]
             if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
-                self.fail(arg, f"{spelled}() takes a shape tuple, e.g. zeros((m, n))")
-            return make("zeros", attr=(self.dim(arg.elts[0]), self.dim(arg.elts[1])))
+                self.fail(arg, f"{spelled}() takes a shape tuple, e.g. {o.name}((m, n))")
+            return make(o.name, attr=(self.dim(arg.elts[0]), self.dim(arg.elts[1])))
+        if len(cands) > 1 and {c.sort for c in cands} == {M, S} and all(c.children_kinds in ((M,), (S,)) for c in cands):
+            # exp, log, sqrt: entry by entry on a matrix, plain on a scalar (a 1x1 product is one)
+            t = self.read(args[0])
+            scalar = t.is_scalar or t.is_1x1
+            chosen = next(c for c in cands if c.children_kinds == ((S,) if scalar else (M,)))
+            return make(chosen.name, (as_scalar(t) if scalar else t,))
         kids = [self.read(a, kind == M) for a, kind in zip(args, o.children_kinds, strict=True)]
         for kind, t in zip(o.children_kinds, kids, strict=True):
             if kind == M and t.is_scalar:

@@ -105,6 +105,38 @@ def matmul_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     return (f"{left} {right}" if latex else f"{left} @ {right}"), MATMUL
 
 
+def _chain_left(show: Show, t: Term, latex: bool) -> str:
+    """The left operand of `*`, `/` or `@`: Python reads these left to right at one precedence, so
+    a chain, a product, a negation or a power stays bare; a sum is parenthesized."""
+    s, form = show(t)
+    return s if form in (CHAIN, MATMUL, UNARY, POW, ATOM) else paren(s, latex)
+
+
+def hadamard_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
+    """A * B (LaTeX A ⊙ B); the right operand parenthesized unless it stands alone or is a power.
+    In LaTeX, where juxtaposition is the matrix product, ⊙ and ⊘ are parenthesized as operands."""
+    a, b = t.args
+    op = r" \odot " if latex else " * "
+    return f"{_chain_left(show, a, latex)}{op}{atom(show, b, latex, allow=(POW,))}", (SUM if latex else CHAIN)
+
+
+def hdiv_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
+    """A / B elementwise (LaTeX A ⊘ B)."""
+    a, b = t.args
+    op = r" \oslash " if latex else " / "
+    return f"{_chain_left(show, a, latex)}{op}{atom(show, b, latex, allow=(POW,))}", (SUM if latex else CHAIN)
+
+
+def epow_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
+    """A**k for every entry; k = -1 prints as 1 / A (a chain), as numpy users write it."""
+    (a,), k = t.args, t.attr
+    if latex:
+        return rf"{_superscript_base(show, a)}^{{\circ {k}}}", ATOM
+    if k == -1:
+        return f"1 / {atom(show, a, allow=(POW,))}", CHAIN
+    return f"{atom(show, a)}**{k}", POW
+
+
 def matmul_source(t: Term, show: Show) -> tuple[str, int]:
     """In generated numpy source, inv(A) @ B is np.linalg.solve(A, B): one LU and its solves, stabler
     and cheaper than forming the inverse."""

@@ -122,7 +122,7 @@ def source_params(t: Term, shapes: Mapping[str, tuple[str, str] | None]) -> list
     eye(n) or zeros((m, n)) names, the first declared symbol that has it (its size is read off)."""
     needed = t.symbols()
     have = {d for n in needed for d in shapes.get(n) or ()}
-    dims = {d for u in t.walk() if u.op in ("eye", "zeros") for d in ((u.attr,) if u.op == "eye" else u.attr)}
+    dims = {d for u in t.walk() if u.op in ("eye", "zeros", "ones") for d in ((u.attr,) if u.op == "eye" else u.attr)}
     for d in sorted(dims - have - {ONE_DIM}):
         if not d.isdigit():
             needed.add(next(n for n, s in shapes.items() if s is not None and d in s))
@@ -177,12 +177,12 @@ def numpy_source(t: Term, shapes: Mapping[str, tuple[str, str] | None], params: 
 
 
 def _rename_dims(t: Term, renamed: Mapping[str, str]) -> Term:
-    """t with the dims of eye(n) and zeros((m, n)) renamed (a dim named like a symbol)."""
+    """t with the dims of eye(n), zeros((m, n)) and ones((m, n)) renamed (a dim named like a symbol)."""
 
     def go(u: Term) -> Term:
         if u.op == "eye":
             return Term(u.op, u.args, renamed.get(u.attr, u.attr), u.shape)
-        if u.op == "zeros":
+        if u.op in ("zeros", "ones"):
             return Term(u.op, u.args, tuple(renamed.get(d, d) for d in u.attr), u.shape)
         kids = u.children()
         return u.replace_children([go(c) for c in kids]) if kids else u

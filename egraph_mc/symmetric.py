@@ -50,8 +50,8 @@ def _transposed(t: Term, symmetric: set[str]) -> Term:
             return t
         case "eye":
             return t
-        case "zeros":
-            return make("zeros", attr=(t.attr[1], t.attr[0]))
+        case "zeros" | "ones":
+            return make(t.op, attr=(t.attr[1], t.attr[0]))
         case "transpose":
             return t.args[0]
         case "matmul":

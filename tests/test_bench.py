@@ -24,14 +24,14 @@ PARTS = ("quality", "anchors", "scaling", "evalspeed", "memory")
 
 def test_quick_run_writes_every_result_and_the_report(tmp_path):
     report = tmp_path / "REPORT.md"
-    results = run(quick=True, problems=["least squares", "masked matrix completion"], out=tmp_path, report=report)
+    results = run(quick=True, problems=["least squares", "softmax regression"], out=tmp_path, report=report)
     data = {part: json.loads((tmp_path / f"{part}.json").read_text()) for part in PARTS}
 
     rows = data["quality"]["rows"]
-    assert {(r["name"], r["model"]) for r in rows} == {(n, m) for n in ("least squares", "masked matrix completion")
+    assert {(r["name"], r["model"]) for r in rows} == {(n, m) for n in ("least squares", "softmax regression")
                                                          for m in COST_MODELS}
     for r in rows:
-        if r["name"] == "masked matrix completion":
+        if r["name"] == "softmax regression":
             assert r["status"] == "unsupported"
         else:
             assert r["status"] == "ok" and r["correct"] is True
@@ -41,7 +41,7 @@ def test_quick_run_writes_every_result_and_the_report(tmp_path):
 
     anchors = data["anchors"]
     assert {r["tool"] for r in anchors["rows"]} == {"sympy", "tensorgrad"}
-    assert all(r["status"] == "unsupported" for r in anchors["rows"] if r["name"] == "masked matrix completion")
+    assert all(r["status"] == "unsupported" for r in anchors["rows"] if r["name"] == "softmax regression")
     assert set(anchors["summary"]) == {"sympy", "tensorgrad"}
 
     assert set(data["scaling"]) == set(scaling.FAMILIES)
@@ -62,7 +62,7 @@ def test_quick_run_writes_every_result_and_the_report(tmp_path):
     for heading in ("## Summary", "## Quality and speed", "## Anchors", "## Scaling", "## Evaluation speed",
                     "## Peak memory"):
         assert heading in text
-    assert "masked matrix completion" in text and "unsupported" in text
+    assert "softmax regression" in text and "unsupported" in text
     assert set(PARTS) <= set(results)
 
 

@@ -78,7 +78,7 @@ def test_user_defined_costs():
     r = optimize_gradient(loss, wrt, where, cost=count_products)
     assert r.cost_model == "count_products" and r.verify() < 1e-6
     with pytest.raises(EgraphMcError, match="unknown operations"):
-        optimize_gradient(loss, wrt, where, cost={"hadamard": 2})
+        optimize_gradient(loss, wrt, where, cost={"kronecker": 2})
     with pytest.raises(EgraphMcError, match="unknown cost model"):
         optimize_gradient(loss, wrt, where, cost="fastest")
 

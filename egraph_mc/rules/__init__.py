@@ -15,6 +15,7 @@ from egraph_mc.rules._law import Family, Law
 from egraph_mc.rules.analysis import analysis
 from egraph_mc.rules.diagonal import diagonals
 from egraph_mc.rules.differential import differential
+from egraph_mc.rules.elementwise import elementwise
 from egraph_mc.rules.inverse import inverse
 from egraph_mc.rules.linearity import linearity
 from egraph_mc.rules.products import products
@@ -24,7 +25,7 @@ from egraph_mc.rules.trace import trace
 from egraph_mc.rules.transpose import transpose
 
 FAMILIES: tuple[Family, ...] = (analysis, differential, linearity, scalars, products, transpose, trace, diagonals,
-                                inverse, readoff)
+                                inverse, elementwise, readoff)
 
 
 def all_laws() -> list[Law]:

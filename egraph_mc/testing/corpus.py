@@ -7,8 +7,8 @@ gradient known: `best`, in the tool's numpy-like syntax, with `best_size = print
 the corpus was written. Equation numbers refer to The Matrix Cookbook, version of November 15,
 2012 (Petersen & Pedersen).
 
-Problems with `supported=False` are outside the loss language (Hadamard products, elementwise
-functions); their loss is written in numpy-like syntax, `best` is
+Problems with `supported=False` are outside the loss language (reductions along an axis, functions
+that are not differentiable everywhere); their loss is written in numpy-like syntax, `best` is
 the known gradient in numpy-like syntax or words, and `best_size` is None.
 
 The first 26 problems (`CORE`) are the test losses of tests/losses.py, under the same names.
@@ -738,27 +738,106 @@ CORPUS: list[Problem] = [
         best="-2 * (inv(M).T @ (inv(M) @ A - B) @ (inv(M) @ A).T)", best_size=19,
         source="Matrix Cookbook eq. (59) and the chain rule", family="inverse",
     ),
-    # --- outside the loss language -------------------------------------------------------------
+    # --- Hadamard products and elementwise functions (issue 9); positive: every entry > 0 -------------
     Problem(
         name="masked matrix completion", loss="norm(M * (X - U @ V.T))**2", wrt="U",
-        where="M: m x n; X: m x n; U: m x r; V: n x r",
-        dims={"m": 2000, "n": 1000, "r": 20},
-        best="2 * (M * M * (U @ V.T - X)) @ V  (M * M = M for a 0/1 mask)", best_size=None,
+        where="M: m x n; X: m x n; U: m x r; V: n x r", dims={"m": 2000, "n": 1000, "r": 20},
+        best="2 * (M * M * (U @ V.T - X)) @ V", best_size=14,
         source="matrix completion with an observation mask (Hadamard product); Matrix Cookbook eq. (38)",
-        supported=False, family="hadamard",
+        family="hadamard",
+    ),
+    Problem(
+        name="Hadamard least squares", loss="norm(A * X - B)**2", wrt="X", where="A, X, B: m x n",
+        dims={"m": 2000, "n": 1000},
+        best="2 * (A * (A * X - B))", best_size=9, source="elementwise weights (diagonal scaling of every entry)",
+        family="hadamard",
     ),
     Problem(
         name="Poisson regression", loss="sum(exp(X @ w)) - y.T @ X @ w", wrt="w", where="X: m x n; w: n; y: m",
         dims={"m": 10000, "n": 500},
-        best="X.T @ (exp(X @ w) - y)", best_size=None,
-        source="Poisson regression negative log-likelihood (generalized linear models)",
-        supported=False, family="elementwise",
+        best="X.T @ (exp(X @ w) - y)", best_size=9,
+        source="Poisson regression negative log-likelihood (generalized linear models)", family="elementwise",
+    ),
+    Problem(
+        name="Poisson regression, written with the mean", loss="sum(exp(X @ w) - y * log(exp(X @ w)))", wrt="w",
+        where="X: m x n; w: n; y: m", dims={"m": 10000, "n": 500},
+        best="X.T @ (exp(X @ w) - y)", best_size=9,
+        source="Poisson negative log-likelihood sum(mu - y log mu) with mu = exp(X @ w) written in", family="elementwise",
+    ),
+    Problem(
+        name="smoothed residual norm", loss="sqrt(norm(X @ w - y)**2 + 1)", wrt="w", where="X: m x n; w: n; y: m",
+        dims={"m": 10000, "n": 500},
+        best="X.T @ (X @ w - y) / sqrt(norm(X @ w - y)**2 + 1)", best_size=20,
+        source="a smooth approximation of the residual norm (scalar sqrt)", family="elementwise",
+    ),
+    Problem(
+        name="squared diagonal entries", loss="tr(W * W)", wrt="W", where="W: n x n", dims={"n": 1000},
+        best="2 * (eye(n) * W)", best_size=6, source="a penalty on the diagonal entries (trace of a Hadamard product)",
+        family="hadamard",
     ),
     Problem(
         name="logistic regression", loss="sum(log(1 + exp(-y * (X @ w))))", wrt="w", where="X: m x n; w: n; y: m",
         dims={"m": 10000, "n": 500},
-        best="-X.T @ (y * sigmoid(-y * (X @ w))), with sigmoid(z) = 1 / (1 + exp(-z))", best_size=None,
-        source="logistic regression (labels y in {-1, +1})", supported=False, family="elementwise",
+        best="-(X.T @ (y / (exp(y * (X @ w)) + ones((m, 1)))))", best_size=16,
+        source="logistic regression (labels y in {-1, +1}): -X^T (y * sigmoid(-y * (X @ w)))", family="elementwise",
+    ),
+    Problem(
+        name="log-sum-exp", loss="log(sum(exp(X @ w)))", wrt="w", where="X: m x n; w: n",
+        dims={"m": 10000, "n": 500},
+        best="X.T @ exp(X @ w) / sum(exp(X @ w))", best_size=13, source="the softmax's normalizer", family="elementwise",
+    ),
+    Problem(
+        name="exponential of a bilinear form", loss="sum(exp(A @ X @ B))", wrt="X", where="A: m x k; X: k x p; B: p x n",
+        dims={"m": 1000, "k": 50, "p": 50, "n": 1000},
+        best="A.T @ exp(A @ X @ B) @ B.T", best_size=12, source="Matrix Cookbook eq. (70)-style chain rule",
+        family="elementwise",
+    ),
+    Problem(
+        name="pseudo-Huber", loss="sum(sqrt(X * X + 1))", wrt="X", where="X: m x n", dims={"m": 2000, "n": 1000},
+        best="X / sqrt(X * X + ones((m, n)))", best_size=10, source="smooth L1 (pseudo-Huber) penalty",
+        family="elementwise",
+    ),
+    Problem(
+        name="square-root fit", loss="1/2 * norm(sqrt(X) - Y)**2", wrt="X", where="X: m x n positive; Y: m x n",
+        dims={"m": 2000, "n": 1000},
+        best="(sqrt(X) - Y) / sqrt(X) / 2", best_size=9, source="variance-stabilized (Anscombe-style) fit",
+        family="elementwise",
+    ),
+    Problem(
+        name="Gaussian kernel", loss="exp(-norm(x - y)**2 / 2)", wrt="x", where="x, y: n", dims={"n": 1000},
+        best="exp(-norm(x - y)**2 / 2) * (y - x)", best_size=14, source="RBF kernel k(x, y)",
+        family="elementwise",
+    ),
+    Problem(
+        name="entropic transport", loss="sum(P * C) + lam * sum(P * log(P))", wrt="P",
+        where="P: m x n positive; C: m x n; lam: scalar", dims={"m": 1000, "n": 1000},
+        best="C + lam * (log(P) + ones((m, n)))", best_size=10,
+        source="entropy-regularized optimal transport (Sinkhorn's objective)", family="elementwise",
+    ),
+    Problem(
+        name="KL divergence", loss="sum(P * log(P / Q))", wrt="Q", where="P, Q: m x n positive",
+        dims={"m": 1000, "n": 1000},
+        best="-(P / Q)", best_size=4, source="Kullback-Leibler divergence KL(P || Q)", family="elementwise",
+    ),
+    Problem(
+        name="KL matrix factorization", loss="sum(W @ H - V * log(W @ H))", wrt="W",
+        where="W: m x r positive; H: r x n positive; V: m x n positive", dims={"m": 2000, "n": 1000, "r": 20},
+        best="(ones((m, n)) - V / (W @ H)) @ H.T", best_size=12,
+        source="nonnegative matrix factorization, generalized KL (Lee & Seung 2001)", family="elementwise",
+    ),
+    # --- outside the loss language -------------------------------------------------------------
+    Problem(
+        name="softmax regression", loss="-sum(Y * log(softmax(X @ W, axis=1)))", wrt="W",
+        where="X: m x n; W: n x k; Y: m x k", dims={"m": 10000, "n": 500, "k": 10},
+        best="X.T @ (softmax(X @ W, axis=1) - Y)", best_size=None,
+        source="multinomial logistic regression (row-wise softmax: reductions along an axis)",
+        supported=False, family="elementwise",
+    ),
+    Problem(
+        name="lasso", loss="norm(X @ w - y)**2 + lam * sum(abs(w))", wrt="w", where="X: m x n; w: n; y: m; lam: scalar",
+        dims={"m": 10000, "n": 500},
+        best="2 * X.T @ (X @ w - y) + lam * sign(w) (a subgradient)", best_size=None,
+        source="L1-regularized least squares (not differentiable at 0)", supported=False, family="elementwise",
     ),
 ]
 

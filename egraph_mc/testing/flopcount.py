@@ -2,8 +2,9 @@
 
 The text (an expression, or a program of `t0 = ...` lines) is parsed with Python's own `ast` and
 every operation is counted as numpy would perform it, left to right: `A @ B` 2·r·k·c, an
-elementwise `+ - * /` or a negation one per element of its result (broadcasting a scalar), `**` one,
-`tr(X)` n, `norm(X)` two per element, `inv(X)` 2n³ and `det`, `logdet` n³ (LU), `.T`, `eye`, `zeros` and numeric
+elementwise `+ - * /` or a negation one per element of its result (broadcasting a scalar), `**` one per element,
+`tr(X)` n, `norm(X)` two per element, `sum(X)` one, `exp`, `log`, `sqrt` four per element, `inv(X)`
+2n³ and `det`, `logdet` n³ (LU), `.T`, `eye`, `zeros`, `ones` and numeric
 literals (folded by Python's compiler: `-1/2`, `3/2`) nothing. It shares no code with `ops.OPS`,
 so the tests can hold the reported FLOPs of a printed gradient against it.
 """
@@ -60,8 +61,8 @@ class _Counter:
                     (r, k), (_, c) = sa, sb
                     self.flops += 2 * r * k * c
                     return (r, c)
-                if isinstance(op, ast.Pow):
-                    self.flops += 1
+                if isinstance(op, ast.Pow):  # one per entry (a scalar has one)
+                    self.flops += _elems(sa)
                     return sa
                 out = sa if sb is None else sb if sa is None else (max(sa[0], sb[0]), max(sa[1], sb[1]))
                 self.flops += _elems(out)
@@ -70,7 +71,7 @@ class _Counter:
                 if fn == "eye":
                     n = _dim(args[0], self.dims)
                     return (n, n)
-                if fn == "zeros":
+                if fn in ("zeros", "ones"):
                     return tuple(_dim(e, self.dims) for e in args[0].elts)
                 s = self.shape(args[0])
                 if fn == "diag":  # a copy: of a square matrix's diagonal, or a vector into a matrix
@@ -80,6 +81,12 @@ class _Counter:
                     return None
                 if fn == "norm":
                     self.flops += 2 * _elems(s)
+                    return None
+                if fn in ("exp", "log", "sqrt"):  # a transcendental per entry: 4 (see the table's costs)
+                    self.flops += 4 * _elems(s)
+                    return s
+                if fn == "sum":
+                    self.flops += _elems(s)
                     return None
                 if fn == "inv":  # LU and the solves (see the table's costs)
                     self.flops += 2 * s[0] ** 3

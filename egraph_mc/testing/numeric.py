@@ -35,6 +35,9 @@ def random_values(decls: Declarations, rng: np.random.Generator, dims: dict[str,
             a = rng.standard_normal((r, r))
             values[name] = a @ a.T / r + np.eye(r) / 2
             continue
+        if sym.positive:  # every entry well inside the domain of log and sqrt
+            values[name] = project(decls, name, rng.uniform(0.5, 2.0, (r, c)))
+            continue
         values[name] = random_direction(decls, name, rng, (r, c))
     return values
 
