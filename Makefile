@@ -32,10 +32,12 @@ test: $(VENV)/.dev
 	$(PY) -m pytest
 
 # the long fuzz profiles: 2000 random losses against finite differences (bench/results/fuzz.json),
-# and 300 larger ones, up to 6 terms over 15 symbols (bench/results/fuzz-large.json)
+# 300 larger ones, up to 6 terms over 15 symbols (bench/results/fuzz-large.json), and 300 with
+# entrywise products, exp and log-determinants (bench/results/fuzz-elementwise.json)
 fuzz: $(VENV)/.dev
 	$(PY) -m bench.fuzz --n 2000
 	$(PY) -m bench.fuzz --n 300 --profile large --json bench/results/fuzz-large.json
+	$(PY) -m bench.fuzz --n 300 --profile elementwise --json bench/results/fuzz-elementwise.json
 
 bench: $(VENV)/.bench
 	$(PY) -m bench.run

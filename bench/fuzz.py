@@ -41,10 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 # The profiles of random losses: the default draws up to 4 terms over 7 matrices and vectors, the
-# large one up to 6 terms over 15 (issue 10: a loss of a few terms and a dozen symbols must answer).
+# large one up to 6 terms over 15 (issue 10: a loss of a few terms and a dozen symbols must answer),
+# the elementwise one adds entrywise products, exp and log-determinants (issue 9).
 PROFILES = {
     "default": {"max_terms": 4, "max_factors": 12, "max_symbols": 7},
     "large": {"max_terms": 6, "max_factors": 24, "max_symbols": 15},
+    "elementwise": {"max_terms": 4, "max_factors": 12, "max_symbols": 7, "elementwise": True},
 }
 
 

@@ -87,3 +87,42 @@ def test_every_model_gets_a_right_gradient_and_every_output_agrees(p):
 def test_the_read_off_finds_the_textbook_forms():
     assert str(optimize_gradient("sum(exp(X @ w)) - y.T @ X @ w", "w", "X: m x n; w: n; y: m")) == "X.T @ (exp(X @ w) - y)"
     assert str(optimize_gradient("sum(P * log(P / Q))", "Q", "P, Q: m x n positive")) == "-(P / Q)"
+
+
+# --- random losses with entrywise products, exp and log-determinants ---------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from egraph_mc.testing.oracle import FUZZ_LIMITS, check  # noqa: E402
+from egraph_mc.testing.strategies import losses  # noqa: E402
+
+_QUIET = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=_QUIET)
+@given(losses(elementwise=True), st.integers(0, 2**32 - 1))
+def test_random_elementwise_losses_print_exactly(case, seed):
+    """The printed text parses back to the same term, its FLOPs are the independent count's, and the
+    generated numpy source computes the term."""
+    decls = parse_where(case.where)
+    term = parse_loss(case.loss, decls)
+    text = to_text(term)
+    assert parse_loss(text, decls) == term, text
+    rng = np.random.default_rng(seed)
+    dims = {d: int(rng.integers(1, 6)) for d in decls.dims}
+    assert count_flops(text, decls, dims) == score.flops(term, dims), text
+    assert count_flops(program_text(term), decls, dims) == score.dag_flops(term, dims), program_text(term)
+    values = random_values(decls, rng, dims)
+    fn = numpy_function(term, decls.shapes)
+    with np.errstate(over="ignore"):
+        assert np.allclose(fn(**values), evaluate(term, values, dims), rtol=1e-9, atol=1e-9), fn.source
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=_QUIET)
+@given(losses(elementwise=True, max_terms=2, max_factors=8))
+def test_random_elementwise_losses_never_get_a_wrong_gradient(case):
+    """The fuzz oracle (every cost model, the printed text and the numpy function against finite
+    differences) on losses with entrywise products, exp and log-determinants."""
+    out = check(case.loss, case.wrt, case.where, **FUZZ_LIMITS)
+    assert out.ok, str(out)

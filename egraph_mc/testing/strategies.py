@@ -31,6 +31,8 @@ SCALAR_NAMES = ("lam", "mu")
 ONE = "1"  # the dim of a vector's other side
 
 ATOM_KINDS = ("sqnorm", "trace", "quad", "norm", "compound")
+# with `losses(elementwise=True)`: Hadamard products, exp and sum, log-determinants as well
+ELEMENTWISE_KINDS = ("hadamard", "exp", "logdet")
 # (prefix, suffix) around a scalar term; {s} is a declared scalar. The first is "no coefficient".
 COEFFICIENTS = (
     ("", ""),
@@ -76,8 +78,9 @@ class _Symbol:
 class _Builder:
     """Draws the parts of one loss; holds its declarations and a budget of factors."""
 
-    def __init__(self, draw, dims: tuple[str, ...], max_factors: int, max_symbols: int):
+    def __init__(self, draw, dims: tuple[str, ...], max_factors: int, max_symbols: int, elementwise: bool = False):
         self.draw = draw
+        self.kinds = ATOM_KINDS[:-1] + (ELEMENTWISE_KINDS if elementwise else ())
         self.dims = dims
         self.budget = max_factors
         self.max_symbols = max_symbols
@@ -204,20 +207,33 @@ class _Builder:
                 r = self.matrix(d, ONE)
                 return f"({r}).T @ {self.product(d, d, 1)} @ ({r})", True
             return self.product(ONE, ONE, 0, min_len=2), True
+        if kind == "hadamard":  # an entrywise product of two sums, squared or summed
+            a, b = self.some_shape()
+            left, right = self.matrix(a, b), self.matrix(a, b)
+            if self.draw(st.booleans()):
+                return f"norm(({left}) * ({right}))**2", True
+            return f"sum(({left}) * ({right}))", False
+        if kind == "exp":  # exp of every entry of a product, summed
+            a, b = self.some_shape()
+            return f"sum(exp({self.product(a, b, 1)}))", False
+        if kind == "logdet":  # of I + RᵀR: positive definite at every draw
+            d, e = self.draw(st.sampled_from(self.dims)), self.draw(st.sampled_from((*self.dims, ONE)))
+            r = self.matrix(e, d)
+            return f"logdet(eye({d}) + ({r}).T @ ({r}))", False
         raise ValueError(kind)
 
     def scalar_term(self) -> str:
-        kind = self.draw(st.sampled_from(ATOM_KINDS))
+        kind = self.draw(st.sampled_from((*self.kinds, "compound")))
         if kind != "compound":
             text, _ = self.atom(kind)
         else:
-            x, xp = self.atom(self.draw(st.sampled_from(ATOM_KINDS[:-1])))
+            x, xp = self.atom(self.draw(st.sampled_from(self.kinds)))
             wrap = (lambda t, p: f"({t})" if p else t)
             op = self.draw(st.sampled_from(("*", "/", "**")))
             if op == "**":
                 text = f"{wrap(x, xp)}**{self.draw(st.sampled_from(POWERS))}"
             else:
-                y, yp = self.atom(self.draw(st.sampled_from(ATOM_KINDS[:-1])))
+                y, yp = self.atom(self.draw(st.sampled_from(self.kinds)))
                 text = f"{wrap(x, xp)} {op} {wrap(y, yp)}"
         prefix, suffix = self.draw(st.sampled_from(COEFFICIENTS))
         if "{s}" in prefix + suffix:
@@ -245,15 +261,16 @@ class _Builder:
 
 
 @st.composite
-def losses(draw, max_terms: int = 4, max_factors: int = 12, max_symbols: int = 7) -> Case:
+def losses(draw, max_terms: int = 4, max_factors: int = 12, max_symbols: int = 7, elementwise: bool = False) -> Case:
     """A random scalar loss over 2-4 dims, its declarations, and a matrix or vector to differentiate by.
 
     max_factors bounds the symbol occurrences of the whole loss (the engine's time grows fast with
-    the loss), max_symbols the number of declared matrices and vectors.
+    the loss), max_symbols the number of declared matrices and vectors; `elementwise` adds the
+    atoms of ELEMENTWISE_KINDS to the core language's.
     """
     ndims = draw(st.integers(2, len(DIM_NAMES)))
     dims = DIM_NAMES[:ndims]
-    b = _Builder(draw, dims, max_factors, max_symbols)
+    b = _Builder(draw, dims, max_factors, max_symbols, elementwise)
     loss = b.loss(draw(st.integers(1, max_terms)))
     used_dims = {d for s in b.symbols for d in s.shape if d != ONE}
     if len(used_dims) < 2:  # declare (unused) so that the declarations name at least two dims
