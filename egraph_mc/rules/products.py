@@ -29,7 +29,7 @@ def mm_assoc(a: Mat, b: Mat, c: Mat):
     yield birewrite((a @ b) @ c).to(a @ (b @ c))
 
 
-@products.law(lambda v: v.A.T @ v.sum((1, v.dX), (1, v.A)))
+@products.law(lambda v: v.A.T @ v.sum((1, v.dX), (1, v.A)), lambda v: v.A.T @ v.sum((1, v.X), (-2, v.A)))
 def mm_distribute_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     """A (Σ qᵢBᵢ) = Σ qᵢ ABᵢ, where the sum holds dX, or anywhere in the cost-directed pass."""
     yield rule(eq(x).to(a @ lin(xs)), hasd(lin(xs)) == i64(1)).then(union(x).with_(lin(LEFT.over(xs, a))))
@@ -37,7 +37,7 @@ def mm_distribute_left(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     yield from LEFT.rules(lambda q, b: MT(q, a @ b), a)
 
 
-@products.law(lambda v: v.sum((1, v.dX), (-1, v.A)) @ v.B)
+@products.law(lambda v: v.sum((1, v.dX), (-1, v.A)) @ v.B, lambda v: v.sum((1, v.X), (3, v.A)) @ v.B)
 def mm_distribute_right(x: Mat, a: Mat, b: Mat, xs: MultiSet[MT]):
     """(Σ qᵢAᵢ) B = Σ qᵢ AᵢB, where the sum holds dX, or anywhere in the cost-directed pass."""
     yield rule(eq(x).to(lin(xs) @ b), hasd(lin(xs)) == i64(1)).then(union(x).with_(lin(RIGHT.over(xs, b))))
