@@ -163,6 +163,27 @@ def _extract(term: Term, wrt: str, decls: Declarations, limits: Limits, models: 
     return outcome, picks
 
 
+def _second_pass(forms: list[Term], wrt: str, decls: Declarations, seconds: float, limits: Limits,
+                 models: list[CostModel], sizes, isolate, memory_gb, expand: bool = False) -> dict:
+    """Every model's pick after the laws simplify `forms` (equal terms, one e-class) again within
+    `seconds`: the second runs of the fallback, the symmetric projection and the cost-directed
+    expansion. {} when that run is stopped before any pick."""
+    budget = Limits(seconds=seconds, enodes=limits.enodes, iterations=limits.iterations)
+    try:
+        _, picks = _extract(forms[0], wrt, decls, budget, models, sizes, isolate, memory_gb, simplify=True,
+                            equal=tuple(forms[1:]), expand=expand)
+    except LimitError:
+        return {}
+    return picks
+
+
+def _better(m: CostModel, again, than: Pick, sizes) -> Pick:
+    """A second pass's pick, scored by the model, where it is cheaper than the pick held; else that one."""
+    if isinstance(again, Pick) and m.score(again.term, sizes) < than.cost:
+        return Pick(again.term, m.score(again.term, sizes), again.extractor_cost, again.seconds)
+    return than
+
+
 def _fallback(term: Term, wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes, isolate,
               memory_gb, picks: dict) -> bool:
     """The models without a pick get the plain gradient (`differentiate`), simplified by the same
@@ -171,11 +192,8 @@ def _fallback(term: Term, wrt: str, decls: Declarations, limits: Limits, models:
     if not missing:
         return False
     plain = differentiate.gradient(term, wrt, decls.symbols[wrt].shape)
-    budget = Limits(seconds=max(1.0, limits.seconds / 4), enodes=limits.enodes, iterations=limits.iterations)
-    try:
-        _, simplified = _extract(plain, wrt, decls, budget, missing, sizes, isolate, memory_gb, simplify=True)
-    except LimitError:
-        simplified = {}
+    simplified = _second_pass([plain], wrt, decls, max(1.0, limits.seconds / 4), limits, missing, sizes, isolate,
+                              memory_gb)
     for m in missing:
         pick = simplified.get(m.name)
         picks[m.name] = pick if isinstance(pick, Pick) else Pick(plain, m.score(plain, sizes), math.nan, 0.0)
@@ -226,16 +244,9 @@ def _expand(wrt: str, decls: Declarations, limits: Limits, models: list[CostMode
         return
     forms = list(dict.fromkeys(picks[m.name].term for m in flops))
     seconds = min(limits.seconds / 4, max(0.25, 2 * spent))
-    budget = Limits(seconds=seconds, enodes=limits.enodes, iterations=limits.iterations)
-    try:
-        _, again = _extract(forms[0], wrt, decls, budget, flops, sizes, isolate, memory_gb, simplify=True,
-                            equal=tuple(forms[1:]), expand=True)
-    except LimitError:
-        return
+    again = _second_pass(forms, wrt, decls, seconds, limits, flops, sizes, isolate, memory_gb, expand=True)
     for m in flops:
-        pick = again.get(m.name)
-        if isinstance(pick, Pick) and m.score(pick.term, sizes) < picks[m.name].cost:
-            picks[m.name] = Pick(pick.term, m.score(pick.term, sizes), pick.extractor_cost, pick.seconds)
+        picks[m.name] = _better(m, again.get(m.name), picks[m.name], sizes)
 
 
 def _project(wrt: str, decls: Declarations, limits: Limits, models: list[CostModel], sizes, isolate, memory_gb,
@@ -250,21 +261,12 @@ def _project(wrt: str, decls: Declarations, limits: Limits, models: list[CostMod
     if not projected:
         return
     forms = list(dict.fromkeys(projected.values()))
-    budget = Limits(seconds=max(1.0, limits.seconds / 4), enodes=limits.enodes, iterations=limits.iterations)
-    try:
-        _, simplified = _extract(forms[0], wrt, decls, budget, models, sizes, isolate, memory_gb, simplify=True,
-                                 equal=tuple(forms[1:]))
-    except LimitError:
-        simplified = {}
+    simplified = _second_pass(forms, wrt, decls, max(1.0, limits.seconds / 4), limits, models, sizes, isolate,
+                              memory_gb)
     for m in models:
-        if m.name not in projected:
-            continue
-        term = projected[m.name]
-        best = Pick(term, m.score(term, sizes), math.nan, 0.0)
-        again = simplified.get(m.name)
-        if isinstance(again, Pick) and m.score(again.term, sizes) < best.cost:
-            best = Pick(again.term, m.score(again.term, sizes), again.extractor_cost, again.seconds)
-        picks[m.name] = best
+        if m.name in projected:
+            term = projected[m.name]
+            picks[m.name] = _better(m, simplified.get(m.name), Pick(term, m.score(term, sizes), math.nan, 0.0), sizes)
 
 
 FALLBACK_NOTE = ("no gradient was read off in the e-graph before the limit: this is the plain gradient "
