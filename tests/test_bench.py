@@ -99,3 +99,12 @@ def test_torch_loss_matches_numpy():
     values = random_values(decls, np.random.default_rng(0), dims)
     tensors = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in values.items()}
     assert float(torch_value(term, tensors, dims, torch)) == pytest.approx(evaluate(term, values, dims), rel=1e-12)
+
+
+def test_iterations_traces_the_laws_of_each_iteration(capsys):
+    from bench import iterations
+
+    rows = iterations.trace("norm(X @ w - y)**2", "w", "X: m x n; w: n; y: m")
+    assert rows and any("d_norm" in r or "d_pow" in r for r in rows)
+    iterations.main(["--repeated", "4"])
+    assert "with only lin_like_terms matching" in capsys.readouterr().out
