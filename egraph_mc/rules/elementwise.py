@@ -10,7 +10,7 @@ with: x ∘ 1 = x, log(exp(A)) = A, exp(log(A)) = A (where log is defined: entri
 
 from __future__ import annotations
 
-from egglog import BigRat, MultiSet, eq, i64, rewrite, rule, union
+from egglog import BigRat, MultiSet, eq, i64, ne, rewrite, rule, union
 
 from egraph_mc.lang import (MT, Dim, Mat, Scalar, cols, epow, esum, exp, hadamard, hasd, hdiv, lin, log,
                             mt_hadamard, rows, smul, tr)
@@ -55,8 +55,11 @@ def ew_rational_out(a: Mat, b: Mat, q: BigRat):
     yield rewrite(hadamard(one(a), b), subsume=True).to(one(hadamard(a, b)))
     yield rewrite(hadamard(a, one(b)), subsume=True).to(one(hadamard(a, b)))
     yield rewrite(hdiv(one(a), b), subsume=True).to(one(hdiv(a, b)))
-    yield rewrite(hdiv(a, one(b)), subsume=True).to(lin(MultiSet(MT(BigRat(1, 1) / q, hdiv(a, b)))))
-    yield rewrite(epow(one(a), -1), subsume=True).to(lin(MultiSet(MT(BigRat(1, 1) / q, epow(a, -1)))))
+    # (a zero q: no rewrite, 1/q is undefined and would stop egglog)
+    yield rewrite(hdiv(a, one(b)), subsume=True).to(lin(MultiSet(MT(BigRat(1, 1) / q, hdiv(a, b)))),
+                                                    ne(q).to(BigRat(0, 1)))
+    yield rewrite(epow(one(a), -1), subsume=True).to(lin(MultiSet(MT(BigRat(1, 1) / q, epow(a, -1)))),
+                                                     ne(q).to(BigRat(0, 1)))
 
 
 @elementwise.law(example("exp(X) / exp(X)"), example("A / (A / exp(X))"))
