@@ -34,8 +34,12 @@ def trace(loss: str, wrt: str, where: str, seconds: float = 60.0) -> list[dict[s
             per_iteration.append({n: k for n, k in per_law.items() if k})
             return changed
 
+        # the template is this thread's cached one: the wrapper must not outlive this run
         s.rewrite_once = counted
-        saturate(s, term, wrt, decls, Limits(seconds=seconds))
+        try:
+            saturate(s, term, wrt, decls, Limits(seconds=seconds))
+        finally:
+            del s.rewrite_once
     return per_iteration
 
 

@@ -104,7 +104,12 @@ def test_torch_loss_matches_numpy():
 def test_iterations_traces_the_laws_of_each_iteration(capsys):
     from bench import iterations
 
+    from egraph_mc.api import LAWS
+    from egraph_mc.egraph import session
+
     rows = iterations.trace("norm(X @ w - y)**2", "w", "X: m x n; w: n; y: m")
     assert rows and any("d_norm" in r or "d_pow" in r for r in rows)
+    with session(LAWS) as s:  # the thread's cached template is left as it was
+        assert "rewrite_once" not in vars(s)
     iterations.main(["--repeated", "4"])
     assert "with only lin_like_terms matching" in capsys.readouterr().out
