@@ -27,7 +27,7 @@ from fractions import Fraction
 
 from egraph_mc.declare import Declarations, parse_where
 from egraph_mc.errors import EgraphMcError, ParseError, ShapeError, UndeclaredSymbolError, UnsupportedSyntaxError
-from egraph_mc.ops import CALLS, METHODS, SPELLINGS, M, S
+from egraph_mc.ops import CALLS, DIM, DIMS, METHODS, SPELLINGS, M, S
 from egraph_mc.shapes import make, show_shape
 from egraph_mc.term import ONE_DIM, SUMS, Term
 
@@ -428,9 +428,9 @@ class _Reader:
             what = "exactly one argument" if arity == 1 else f"exactly {arity} arguments"
             hint = " (the Frobenius norm, numpy's default)" if o.name == "norm" else ""
             self.fail(node, f"{spelled}() takes {what}{hint}")
-        if o.name == "eye":
-            return make("eye", attr=self.dim(args[0]))
-        if o.name in ("zeros", "ones"):
+        if o.args == (DIM,):  # eye(n)
+            return make(o.name, attr=self.dim(args[0]))
+        if o.args == (DIMS,):  # zeros((m, n)), ones((m, n))
             arg = args[0]
             if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
                 self.fail(arg, f"{spelled}() takes a shape tuple, e.g. {o.name}((m, n))")

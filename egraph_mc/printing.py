@@ -97,14 +97,6 @@ def trace_source(t: Term, show: Show) -> tuple[str, int]:
 # --- products ---------------------------------------------------------------------------------
 
 
-def matmul_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
-    a, b = t.args
-    sa, fa = show(a)
-    left = sa if fa in (CHAIN, MATMUL, UNARY, POW, ATOM) else paren(sa, latex)  # Python: left-associative
-    right = atom(show, b, latex)
-    return (f"{left} {right}" if latex else f"{left} @ {right}"), MATMUL
-
-
 def _chain_left(show: Show, t: Term, latex: bool) -> str:
     """The left operand of `*`, `/` or `@`: Python reads these left to right at one precedence, so
     a chain, a product, a negation or a power stays bare; a sum is parenthesized."""
@@ -112,19 +104,27 @@ def _chain_left(show: Show, t: Term, latex: bool) -> str:
     return s if form in (CHAIN, MATMUL, UNARY, POW, ATOM) else paren(s, latex)
 
 
-def hadamard_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
-    """A * B (LaTeX A ⊙ B); the right operand parenthesized unless it stands alone or is a power.
-    In LaTeX, where juxtaposition is the matrix product, ⊙ and ⊘ are parenthesized as operands."""
+def matmul_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     a, b = t.args
-    op = r" \odot " if latex else " * "
-    return f"{_chain_left(show, a, latex)}{op}{atom(show, b, latex, allow=(POW,))}", (SUM if latex else CHAIN)
+    left, right = _chain_left(show, a, latex), atom(show, b, latex)
+    return (f"{left} {right}" if latex else f"{left} @ {right}"), MATMUL
 
 
-def hdiv_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
-    """A / B elementwise (LaTeX A ⊘ B)."""
-    a, b = t.args
-    op = r" \oslash " if latex else " / "
-    return f"{_chain_left(show, a, latex)}{op}{atom(show, b, latex, allow=(POW,))}", (SUM if latex else CHAIN)
+def _entrywise_text(text_op: str, latex_op: str) -> Callable[..., tuple[str, int]]:
+    """A * B or A / B entry by entry (LaTeX A ⊙ B, A ⊘ B); the right operand parenthesized unless it
+    stands alone or is a power. In LaTeX, where juxtaposition is the matrix product, ⊙ and ⊘ are
+    parenthesized as operands."""
+
+    def text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
+        a, b = t.args
+        op = latex_op if latex else text_op
+        return f"{_chain_left(show, a, latex)} {op} {atom(show, b, latex, allow=(POW,))}", (SUM if latex else CHAIN)
+
+    return text
+
+
+hadamard_text = _entrywise_text("*", r"\odot")
+hdiv_text = _entrywise_text("/", r"\oslash")
 
 
 def epow_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
@@ -252,8 +252,7 @@ def scale_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     the matrix: `X / norm(X)`."""
     s, x = t.args
     if s.op == "pow" and s.attr < 0 and not named(show, s):
-        body, form = show(x)
-        body = body if form in (CHAIN, MATMUL, UNARY, POW, ATOM) else paren(body, latex)
+        body = _chain_left(show, x, latex)
         d = _divisor(show, s.args[0], -s.attr, latex)
         return (rf"\frac{{{show(x)[0]}}}{{{d}}}" if latex else f"{body} / {d}"), CHAIN
     q, num, den = factor_parts(s, show)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from egraph_mc.ops import NUMPY, op
+from egraph_mc.ops import DIM, DIMS, NUMPY, op
 from egraph_mc.printing import ATOM
 from egraph_mc.term import ONE_DIM, Term
 
@@ -119,10 +119,11 @@ def numpy_function(t: Term, shapes: Mapping[str, tuple[str, str] | None]) -> Cal
 
 def source_params(t: Term, shapes: Mapping[str, tuple[str, str] | None]) -> list[str]:
     """The arguments of t's function, in declaration order: its symbols, and for a dim that only
-    eye(n) or zeros((m, n)) names, the first declared symbol that has it (its size is read off)."""
+    a constant such as eye(n) or zeros((m, n)) names, the first declared symbol that has it (its size
+    is read off)."""
     needed = t.symbols()
     have = {d for n in needed for d in shapes.get(n) or ()}
-    dims = {d for u in t.walk() if u.op in ("eye", "zeros", "ones") for d in ((u.attr,) if u.op == "eye" else u.attr)}
+    dims = {d for u in t.walk() for d in _dims_named(u)}
     for d in sorted(dims - have - {ONE_DIM}):
         if not d.isdigit():
             needed.add(next(n for n, s in shapes.items() if s is not None and d in s))
@@ -176,14 +177,20 @@ def numpy_source(t: Term, shapes: Mapping[str, tuple[str, str] | None], params: 
             + "".join(f"    {b}\n" for b in body))
 
 
+def _dims_named(u: Term) -> tuple[str, ...]:
+    """The dims a node names in its literal (eye(n): n; zeros((m, n)), ones((m, n)): m and n)."""
+    kinds = op(u.op).args
+    return (u.attr,) if kinds == (DIM,) else tuple(u.attr) if kinds == (DIMS,) else ()
+
+
 def _rename_dims(t: Term, renamed: Mapping[str, str]) -> Term:
-    """t with the dims of eye(n), zeros((m, n)) and ones((m, n)) renamed (a dim named like a symbol)."""
+    """t with the dims its constants name (eye(n), zeros((m, n)), ...) renamed (a dim named like a symbol)."""
 
     def go(u: Term) -> Term:
-        if u.op == "eye":
-            return Term(u.op, u.args, renamed.get(u.attr, u.attr), u.shape)
-        if u.op in ("zeros", "ones"):
-            return Term(u.op, u.args, tuple(renamed.get(d, d) for d in u.attr), u.shape)
+        named = _dims_named(u)
+        if named:
+            new = tuple(renamed.get(d, d) for d in named)
+            return Term(u.op, u.args, new[0] if op(u.op).args == (DIM,) else new, u.shape)
         kids = u.children()
         return u.replace_children([go(c) for c in kids]) if kids else u
 

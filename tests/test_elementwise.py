@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from egraph_mc import ShapeError, compare_costs, optimize_gradient, score
-from egraph_mc.api import prepare
+from egraph_mc import ShapeError, optimize_gradient
 from egraph_mc.declare import parse_where
 from egraph_mc.parse import parse_loss
-from egraph_mc.render import evaluate, numpy_function, program_text, to_latex, to_text
+from egraph_mc.render import evaluate, numpy_function, to_latex, to_text
 from egraph_mc.testing.corpus import SUPPORTED
-from egraph_mc.testing.flopcount import count_flops
 from egraph_mc.testing.numeric import random_values
-from egraph_mc.verify import relative_error_vs_finite_differences
+from egraph_mc.testing.oracle import FUZZ_LIMITS, check
+from egraph_mc.testing.strategies import losses
+from tests.outputs import (assert_every_model_right_and_outputs_agree, assert_flops_are_pythons,
+                           assert_source_computes, assert_text_is_the_term)
 
 PROBLEMS = [p for p in SUPPORTED if p.family in ("hadamard", "elementwise")]
 WHERE = "X, A, B: m x n; V: n x r; w: n; y: m; lam: scalar; P: m x n positive"
@@ -68,20 +71,7 @@ def test_positive_fits_any_shape_and_its_draws_are_positive():
 
 @pytest.mark.parametrize("p", PROBLEMS, ids=[p.name for p in PROBLEMS])
 def test_every_model_gets_a_right_gradient_and_every_output_agrees(p):
-    dims = {d: min(size, 60) for d, size in p.dims.items()}
-    table = compare_costs(p.loss, p.wrt, p.where, dims=dims)
-    term, decls = prepare(p.loss, p.wrt, p.where)
-    rng = np.random.default_rng(0)
-    small = {d: int(rng.integers(2, 6)) for d in decls.dims}
-    values = random_values(decls, rng, small)
-    for row in table.rows:
-        g = row.term
-        assert relative_error_vs_finite_differences(term, g, p.wrt, decls) < 1e-6, (row.model, row.gradient)
-        assert parse_loss(to_text(g), decls) == g, to_text(g)
-        assert count_flops(to_text(g), decls, dims) == score.flops(g, dims), to_text(g)
-        assert count_flops(program_text(g), decls, dims) == score.dag_flops(g, dims), program_text(g)
-        fn = numpy_function(g, decls.shapes)
-        assert np.allclose(fn(**values), evaluate(g, values, small), rtol=1e-8, atol=1e-10), fn.source
+    assert_every_model_right_and_outputs_agree(p)
 
 
 def test_the_read_off_finds_the_textbook_forms():
@@ -90,12 +80,6 @@ def test_the_read_off_finds_the_textbook_forms():
 
 
 # --- random losses with entrywise products, exp and log-determinants ---------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from egraph_mc.testing.oracle import FUZZ_LIMITS, check  # noqa: E402
-from egraph_mc.testing.strategies import losses  # noqa: E402
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 
@@ -107,16 +91,12 @@ def test_random_elementwise_losses_print_exactly(case, seed):
     generated numpy source computes the term."""
     decls = parse_where(case.where)
     term = parse_loss(case.loss, decls)
-    text = to_text(term)
-    assert parse_loss(text, decls) == term, text
+    assert_text_is_the_term(term, decls)
     rng = np.random.default_rng(seed)
     dims = {d: int(rng.integers(1, 6)) for d in decls.dims}
-    assert count_flops(text, decls, dims) == score.flops(term, dims), text
-    assert count_flops(program_text(term), decls, dims) == score.dag_flops(term, dims), program_text(term)
-    values = random_values(decls, rng, dims)
-    fn = numpy_function(term, decls.shapes)
+    assert_flops_are_pythons(term, decls, dims)
     with np.errstate(over="ignore"):
-        assert np.allclose(fn(**values), evaluate(term, values, dims), rtol=1e-9, atol=1e-9), fn.source
+        assert_source_computes(term, decls, random_values(decls, rng, dims), dims, tol=1e-9)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=_QUIET)

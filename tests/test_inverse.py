@@ -7,15 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from egraph_mc import DeclarationError, ShapeError, compare_costs, optimize_gradient, score
-from egraph_mc.api import prepare
+from egraph_mc import DeclarationError, ShapeError, optimize_gradient, score
 from egraph_mc.declare import parse_where
 from egraph_mc.parse import parse_loss
-from egraph_mc.render import evaluate, numpy_function, program_text, to_latex, to_text
+from egraph_mc.render import to_latex, to_text
 from egraph_mc.testing.corpus import SUPPORTED
-from egraph_mc.testing.flopcount import count_flops
 from egraph_mc.testing.numeric import random_values
-from egraph_mc.verify import relative_error_vs_finite_differences
+from tests.outputs import assert_every_model_right_and_outputs_agree
 
 PROBLEMS = [p for p in SUPPORTED if p.family in ("log-det", "inverse")]
 
@@ -51,20 +49,7 @@ def test_printing_latex_and_numpy_spellings():
 
 @pytest.mark.parametrize("p", PROBLEMS, ids=[p.name for p in PROBLEMS])
 def test_every_model_gets_a_right_gradient_and_every_output_agrees(p):
-    dims = {d: min(size, 60) for d, size in p.dims.items()}
-    table = compare_costs(p.loss, p.wrt, p.where, dims=dims)
-    term, decls = prepare(p.loss, p.wrt, p.where)
-    rng = np.random.default_rng(0)
-    small = {d: int(rng.integers(2, 6)) for d in decls.dims}
-    values = random_values(decls, rng, small)
-    for row in table.rows:
-        g = row.term
-        assert relative_error_vs_finite_differences(term, g, p.wrt, decls) < 1e-6, (row.model, row.gradient)
-        assert parse_loss(to_text(g), decls) == g, to_text(g)
-        assert count_flops(to_text(g), decls, dims) == score.flops(g, dims), to_text(g)
-        assert count_flops(program_text(g), decls, dims) == score.dag_flops(g, dims), program_text(g)
-        fn = numpy_function(g, decls.shapes)
-        assert np.allclose(fn(**values), evaluate(g, values, small), rtol=1e-8, atol=1e-10), fn.source
+    table = assert_every_model_right_and_outputs_agree(p)
     assert min(score.size(r.term) for r in table.rows) <= p.best_size + 1, table
 
 

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from egraph_mc import score
 from egraph_mc.declare import parse_where
 from egraph_mc.parse import parse_loss
-from egraph_mc.render import evaluate, numpy_function, program_text, to_text
+from egraph_mc.render import evaluate, numpy_function, to_text
 from egraph_mc.testing.flopcount import count_flops
 from egraph_mc.testing.numeric import random_values
 from egraph_mc.testing.strategies import losses
+from tests.outputs import assert_flops_are_pythons, assert_text_is_the_term
 
 SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -28,9 +29,7 @@ SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=
 @given(losses())
 def test_printed_text_parses_back_to_the_same_term(case):
     decls = parse_where(case.where)
-    term = parse_loss(case.loss, decls)
-    text = to_text(term)
-    assert parse_loss(text, decls) == term, f"{case.loss!r} prints as {text!r}, which reads as another term"
+    assert_text_is_the_term(parse_loss(case.loss, decls), decls)
 
 
 @SETTINGS
@@ -39,10 +38,7 @@ def test_reported_flops_are_what_python_evaluates(case, seed):
     decls = parse_where(case.where)
     term = parse_loss(case.loss, decls)
     rng = np.random.default_rng(seed)
-    dims = {d: int(rng.integers(1, 9)) for d in decls.dims}
-    for how, text, reported in (("text", to_text(term), score.flops(term, dims)),
-                                ("program", program_text(term), score.dag_flops(term, dims))):
-        assert count_flops(text, decls, dims) == reported, f"{how} {text!r} at {dims}"
+    assert_flops_are_pythons(term, decls, {d: int(rng.integers(1, 9)) for d in decls.dims})
 
 
 @SETTINGS
