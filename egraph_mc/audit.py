@@ -31,7 +31,7 @@ from egraph_mc.testing.numeric import random_dims, random_direction, random_valu
 
 
 class _Zero:
-    """The zero term: the additive identity of every shape."""
+    """The scalar zero term."""
 
     def __repr__(self) -> str:
         return "ZERO"
@@ -42,7 +42,7 @@ _DERIVATIVES = {"D", "sD"}
 _READOFFS = {"grad", "st_grad"}
 _CHECKED = {"rows", "cols", "dep", "sdep", "is_sym"}
 # e-graph plumbing that is no term: containers and literals are read through their users
-_STRUCTURE = {"MultiSet", "Dim.named", "Dim.one", "Mat.dvar", "MT", "ST", "MT.zero", "ST.zero"}
+_STRUCTURE = {"MultiSet", "Dim.named", "Dim.one", "Mat.dvar", "MT", "ST", "ST.zero"}
 
 
 @dataclass
@@ -84,7 +84,7 @@ class _Evaluation:
     def _node_value(self, n: ENode):
         op = n.op
         kids = self.graph.kids(n)
-        if op in ("MT.zero", "ST.zero"):
+        if op == "ST.zero":
             return ZERO
         if op == "Mat.dvar":
             return self.direction

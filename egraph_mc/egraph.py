@@ -158,9 +158,9 @@ def seed(egraph: EGraph, names: set[str], wrt: str, decls: Declarations) -> None
     """Facts the analyses start from: shapes, dependence on `wrt`, symmetry of the named leaves.
 
     The constants that rules name in their queries are registered too (the scalars 1 and 0, the
-    zero term): "s is not 1", "the sum holds no zero term" only match where the constant exists.
+    scalar zero term): "s is not 1", "the sum holds no zero term" only match where the constant exists.
     """
-    facts = [lang.Scalar.one(), lang.slin(MultiSet[lang.ST]()), lang.MT.zero(), lang.ST.zero()]
+    facts = [lang.Scalar.one(), lang.slin(MultiSet[lang.ST]()), lang.ST.zero()]
     for name in sorted(names):
         sym = decls.symbols[name]
         if sym.shape is None:

@@ -127,10 +127,6 @@ class MT(Expr):
     @method(cost=0)  # priced per coefficient by `costs`
     def __init__(self, q: BigRat, x: Mat) -> None: ...
 
-    @method(cost=0)
-    @classmethod
-    def zero(cls) -> MT: ...
-
 
 class ST(Expr):
     """A scalar term with its rational coefficient, an element of an `slin` sum."""
@@ -327,6 +323,8 @@ HELPERS = frozenset({"mt_T", "mt_D", "st_D", "mt_lmul", "mt_rmul", "mt_scale", "
                      "leibniz", "left_quotient", "right_quotient", "scalar_quotient", "mt_body", "st_body",
                      # the members of collected groups (`rules._law.Collected`), each a term itself
                      "left_member", "right_member", "scalar_member", "mt_with_body", "st_with_body",
+                     # the term of a one-term sum (`lin_one` below)
+                     "lin_one", "slin_one",
                      *(f"{s}_nested{k}" for s in ("mt", "st") for k in ("", "_single", "_single_small"))})
 
 
@@ -400,3 +398,33 @@ def st_in(terms: MultiSet[ST], t: ST) -> i64: ...
 
 @function(merge=lambda old, new: old.max(new))
 def factor_in(factors: MultiSet[Scalar], f: Scalar) -> i64: ...
+
+
+# A sum with no zero term, marked once per sum: the sum laws join on this flag instead of
+# scanning the multiset at each of their matches (a scan copies it: quadratic in a sum's length).
+# After an element merges with zero the flag is stale until the zero is dropped; it only keeps
+# the laws from copying such a sum, never decides a value.
+@function(merge=lambda old, new: old)
+def lin_clean(terms: MultiSet[MT]) -> i64: ...
+
+
+@function(merge=lambda old, new: old)
+def mt_is_zero(t: MT) -> i64:
+    """1 for a term of value zero (q·zeros(d, e), 0·A): marked, never merged into one zero term."""
+
+
+@function(merge=lambda old, new: old)
+def st_is_zero(t: ST) -> i64: ...
+
+
+@function(merge=lambda old, new: old)
+def slin_clean(terms: MultiSet[ST]) -> i64: ...
+
+
+# The term of a one-term sum, found once per sum (for the laws that match a sum of one term).
+@function(merge=lambda old, new: old)
+def lin_one(terms: MultiSet[MT]) -> MT: ...
+
+
+@function(merge=lambda old, new: old)
+def slin_one(terms: MultiSet[ST]) -> ST: ...

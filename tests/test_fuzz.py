@@ -125,6 +125,11 @@ SATURATES = [
      "(M5 + M5.T))))**2 + tr(((M10 - M11) - M7 @ M8) @ M12)", "M7",
      "M1: n; M2: n x m; M3: m x m; M4: m x n; M5: n x n symmetric; M6: m x n; M7: m x n; M8: n x k; M9: k x n; "
      "M10: m x k; M11: m x k; M12: k x m; s1: scalar"),
+    # the same wrt M5 (F11: zero matrices of different shapes in one e-class; it fell back before)
+    ("I10", "1/2 * M1.T @ (M2.T).T @ M3.T @ M3 @ (M4 - M4) @ (M5 + M5) @ M1 + norm(((s1 * M6.T @ M7) - (M8 @ M9 - "
+     "(M5 + M5.T))))**2 + tr(((M10 - M11) - M7 @ M8) @ M12)", "M5",
+     "M1: n; M2: n x m; M3: m x m; M4: m x n; M5: n x n symmetric; M6: m x n; M7: m x n; M8: n x k; M9: k x n; "
+     "M10: m x k; M11: m x k; M12: k x m; s1: scalar"),
     # the redesign: coefficients written inside products and norms (lifted out before differentiating)
     ("R1", "-3 * norm(1/2 * A.T @ x @ x.T - 1/2 * A.T)**2", "x", "A: m x n; x: m"),
     ("R1", "(x.T @ y) * (y.T @ A @ x) + tr(B) + norm(2 * z @ x.T)**2 + norm(mu * z @ x.T @ C @ B)**2", "x",

@@ -30,7 +30,7 @@ CASES = [
     ("long chain, default limits", f"norm({chain(7)} - Y)**2", {}),
     ("very long chain, hard stop mid-iteration", f"norm({chain(20)} - Y)**2", {"time_limit": 2}),
     ("sum of long chains", f"norm({chain(4)} - A)**2 + norm({chain(5)} - B)**2 + tr({chain(6)})", {"time_limit": 3}),
-    ("nested norms", f"norm(norm({chain(4)})**2 * {chain(3)} - Y)**2", {"time_limit": 3}),
+    ("nested norms", f"norm(norm({chain(5)})**2 * {chain(4)} - Y)**2", {"time_limit": 3}),
     ("e-node limit", f"norm({chain(6)} - Y)**2", {"node_limit": 8000}),
     ("e-node limit before any gradient", f"norm({chain(7)} - Y)**2", {"node_limit": 5000}),
 ]

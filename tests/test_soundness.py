@@ -43,11 +43,9 @@ def test_saturated_egraph_is_sound_for_a_symmetric_variable(loss, wrt, where):
     assert report.ok, "unequal members merged:\n" + "\n".join(report.mismatches[:10])
 
 
-# Open (see bench/FUZZ_FINDINGS.md, F11): like terms that cancel inside a product, (M4 - M4), leave
-# the shapeless zero term MT.zero(); the one-term sum of it is a single node for every shape, so
-# zero matrices of different shapes (the 1 x n and m x n zeros below) land in one e-class. Every
-# member is still the zero matrix, so values agree, but the audit compares shapes too.
-@pytest.mark.xfail(strict=True, reason="F11: zero matrices of different shapes merged (open)")
+# F11 (bench/FUZZ_FINDINGS.md): like terms that cancel inside a product, (M4 - M4), left one
+# shapeless zero term, and the sum of it was one e-node for every shape, so the 1 x n and the m x n
+# zero matrices shared an e-class. Zero terms are now terms of their own shape, marked zero.
 def test_zero_matrices_of_different_shapes_stay_apart():
     term, decls = prepare("M1.T @ M2 @ (M4 - M4) @ M5 @ M1", "M5", "M1: n; M2: n x m; M4: m x n; M5: n x n")
     with session(LAWS) as s:

@@ -81,15 +81,25 @@ class Termwise:
     def over(self, terms, *captured):
         return terms.map(partial(self.helper, *captured) if captured else self.helper)
 
-    def rules(self, image: Callable, *captured, when: Callable | None = None, zero_when: Callable | None = None):
-        """helper(q·x) -> image(q, x) (when `when(x)` holds), the zero term when `zero_when(x)` holds."""
+    def rules(self, image: Callable, *captured, when: Callable | None = None, zero_when: Callable | None = None,
+              zero: Callable | None = None):
+        """helper(q·x) -> image(q, x) (when `when(x)` holds), the zero term when `zero_when(x)` holds.
+
+        A scalar zero term is the constant ST.zero(). A matrix zero term keeps a shape (one
+        shapeless zero made zero matrices of different shapes one e-class, F11): `zero(x)` gives
+        the facts that find it and the term, such as 0·x. Zero terms are marked, not merged
+        (`lin_drop_zero`), so a matrix one needs no rule here: its image is a zero term again."""
         q, x = var("q", BigRat), var("x", self.body)
         node = self.helper(*captured, self.source(q, x))
         conditions = when(x) if when else ()
         yield rewrite(node, subsume=True).to(image(q, x), *conditions)
+        if zero_when is None and self.source is not lang.ST:
+            return
+        facts, zero_term = zero(x) if zero is not None else ((), self.target.zero())
         if zero_when is not None:
-            yield rewrite(node, subsume=True).to(self.target.zero(), *zero_when(x))
-        yield rewrite(self.helper(*captured, self.source.zero()), subsume=True).to(self.target.zero())
+            yield rewrite(node, subsume=True).to(zero_term, *zero_when(x), *facts)
+        if self.source is lang.ST:
+            yield rewrite(self.helper(*captured, lang.ST.zero()), subsume=True).to(zero_term, *facts)
 
 
 class Collected:

@@ -38,6 +38,12 @@ from egraph_mc.lang import (
     smul,
     sprod,
     st_in,
+    lin_clean,
+    mt_is_zero,
+    st_is_zero,
+    lin_one,
+    slin_clean,
+    slin_one,
     stdep,
     sthasd,
     tr,
@@ -66,6 +72,36 @@ def an_index_lin(xs: MultiSet[MT]):
 def an_index_slin(xs: MultiSet[ST]):
     """Every term of a scalar sum is reachable as st_in(sum, term) = multiplicity."""
     yield rule(slin(xs)).then(xs.fill_index(st_in))
+
+
+@analysis.law(example("X - 2 * A"))
+def an_clean_lin(xs: MultiSet[MT], t: MT, q: BigRat, a: Mat, d: Dim, e: Dim):
+    """Matrix zero terms (q·0, 0·A) are marked; a matrix sum with none is marked clean."""
+    yield rule(eq(t).to(MT(q, Mat.zeros(d, e)))).then(set_(mt_is_zero(t)).to(i64(1)))
+    yield rule(eq(t).to(MT(BigRat(0, 1), a))).then(set_(mt_is_zero(t)).to(i64(1)))
+    # (`map` skips the terms not marked)
+    yield rule(lin(xs), xs.map(mt_is_zero).length() == i64(0)).then(set_(lin_clean(xs)).to(i64(1)))
+
+
+@analysis.law(example("lam + 2 * tr(M)"))
+def an_clean_slin(xs: MultiSet[ST], t: ST, q: BigRat, s: Scalar):
+    """Scalar zero terms (q·0, 0·s, the zero term) are marked; a scalar sum with none is marked clean."""
+    yield rule(eq(t).to(ST(q, slin(MultiSet[ST]())))).then(set_(st_is_zero(t)).to(i64(1)))
+    yield rule(eq(t).to(ST(BigRat(0, 1), s))).then(set_(st_is_zero(t)).to(i64(1)))
+    yield rule(eq(t).to(ST.zero())).then(set_(st_is_zero(t)).to(i64(1)))
+    yield rule(slin(xs), xs.map(st_is_zero).length() == i64(0)).then(set_(slin_clean(xs)).to(i64(1)))
+
+
+@analysis.law(example("2 * X"))
+def an_one_lin(xs: MultiSet[MT], t: MT):
+    """The term of a one-term matrix sum is lin_one(sum)."""
+    yield rule(lin(xs), xs.length() == i64(1), t == xs.pick()).then(set_(lin_one(xs)).to(t))
+
+
+@analysis.law(example("2 * lam"))
+def an_one_slin(xs: MultiSet[ST], t: ST):
+    """The term of a one-term scalar sum is slin_one(sum)."""
+    yield rule(slin(xs), xs.length() == i64(1), t == xs.pick()).then(set_(slin_one(xs)).to(t))
 
 
 @analysis.law(example("lam * tr(M)"))

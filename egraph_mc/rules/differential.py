@@ -15,7 +15,7 @@ from itertools import combinations
 
 from egglog import BigRat, MultiSet, String, i64, rewrite
 
-from egraph_mc.lang import MT, ST, D, Mat, Scalar, dep, leibniz, lin, mt_D, sD, sdep, slin, sprod, st_D
+from egraph_mc.lang import MT, ST, D, Mat, Scalar, dep, leibniz, lin, mt_D, rat, sD, sdep, slin, sprod, st_D
 from egraph_mc.ops import OPS, STRUCTURAL, M, Op
 from egraph_mc.rules._law import Family, Termwise
 from egraph_mc.rules.vocabulary import example
@@ -86,8 +86,11 @@ D_STERMS = Termwise(st_D, ST, ST, Scalar)
 def d_sum(xs: MultiSet[MT]):
     """d(Σ qᵢAᵢ) = Σ qᵢ dAᵢ over the terms that may depend on the variable."""
     yield rewrite(D(lin(xs))).to(lin(D_TERMS.over(xs)))
+    # d of a constant term is 0·A: a zero term of A's shape, without building a zero matrix that
+    # products and their associativity would then carry along
     yield from D_TERMS.rules(lambda q, a: MT(q, D(a)), when=lambda a: (dep(a) == i64(1),),
-                             zero_when=lambda a: (dep(a) == i64(0),))
+                             zero_when=lambda a: (dep(a) == i64(0),),
+                             zero=lambda a: ((), MT(rat(0), a)))
 
 
 @differential.law(example("tr(X.T @ X) + 2 * lam", differentiate=True))

@@ -13,7 +13,7 @@ from functools import partial
 
 from egglog import BigRat, MultiSet, birewrite, eq, function, i64, rewrite, rule, set_, union, var
 
-from egraph_mc.lang import MT, Dim, Mat, expanding, hasd, lin, mt_in, mt_lmul, mt_rmul, rat
+from egraph_mc.lang import MT, Dim, Mat, expanding, hasd, lin, lin_clean, mt_in, mt_lmul, mt_rmul, rat
 from egraph_mc.rules._law import Collected, Family, Termwise
 
 products = Family("products", "mm_")
@@ -78,7 +78,7 @@ RIGHT_GROUP = Collected(right_member, right_group, mt_in)
 def _factor(x, xs, t, a, b, g, rest, term, group, quotient, factored):
     """Collect the terms with the factor, then factor all the collected ones out at once (factoring
     pairs made a sum for every subset of the terms)."""
-    sum_without_dx = (eq(x).to(lin(xs)), xs.not_contains(MT.zero()), hasd(x) == i64(0))
+    sum_without_dx = (eq(x).to(lin(xs)), lin_clean(xs) == i64(1), hasd(x) == i64(0))
     yield rule(*sum_without_dx, mt_in(xs, t), eq(t).to(term)).then(group.add(a, t), set_(quotient(a, t)).to(MT(p, b)))
     yield from group.rules(xs, a, t)
     yield rule(*sum_without_dx, group.holds(xs, a, g), g.length() > i64(1), rest == xs - g).then(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from egglog import MultiSet, String, eq, i64, rewrite, rule, union
 
-from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, cols, factor_in, grad, lin, rows, shasd, slin, smul, sprod, st_grad, tr
+from egraph_mc.lang import MT, ST, Dim, Mat, Scalar, cols, factor_in, grad, lin, rat, rows, shasd, slin, smul, sprod, st_grad, tr
 from egraph_mc.rules._law import Family, Termwise
 
 readoff = Family("readoff", "grad_")
@@ -16,11 +16,13 @@ GRADIENTS = Termwise(st_grad, ST, MT, Scalar)
 
 
 @readoff.law(lambda v: grad(v.sum((1, tr(v.A.T @ v.dX)), (-2, tr(v.A @ v.dX.T)))))
-def grad_sum(xs: MultiSet[ST]):
-    """grad(Σ qᵢsᵢ) = Σ qᵢ grad(sᵢ); a term free of dX contributes nothing."""
+def grad_sum(xs: MultiSet[ST], n: String, d: Dim, e: Dim):
+    """grad(Σ qᵢsᵢ) = Σ qᵢ grad(sᵢ); a term free of dX contributes nothing (zero of dX's shape)."""
     yield rewrite(grad(slin(xs))).to(lin(GRADIENTS.over(xs)))
+    dx = Mat.dvar(n)
     yield from GRADIENTS.rules(lambda q, s: MT(q, grad(s)), when=lambda s: (shasd(s) == i64(1),),
-                               zero_when=lambda s: (shasd(s) == i64(0),))
+                               zero_when=lambda s: (shasd(s) == i64(0),),
+                               zero=lambda s: ((rows(dx) == d, cols(dx) == e), MT(rat(1), Mat.zeros(d, e))))
 
 
 @readoff.law(lambda v: grad(v.prod(v.lam, tr(v.A.T @ v.dX))))
