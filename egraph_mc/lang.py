@@ -402,8 +402,8 @@ def factor_in(factors: MultiSet[Scalar], f: Scalar) -> i64: ...
 
 # A sum with no zero term, marked once per sum: the sum laws join on this flag instead of
 # scanning the multiset at each of their matches (a scan copies it: quadratic in a sum's length).
-# After an element merges with zero the flag is stale until the zero is dropped; it only keeps
-# the laws from copying such a sum, never decides a value.
+# A term found zero after the mark is set leaves the flag stale until `lin_drop_zero` drops it;
+# the flag only keeps the laws from copying such a sum, never decides a value.
 @function(merge=lambda old, new: old)
 def lin_clean(terms: MultiSet[MT]) -> i64: ...
 
