@@ -24,7 +24,7 @@ from egraph_mc.errors import (
     UndeclaredSymbolError,
     WrtError,
 )
-from egraph_mc.models import BUILTIN, CostModel, NodeInfo, Pick, extract_from_graph, resolve
+from egraph_mc.models import BUILTIN, ILL_SHAPED, CostModel, NodeInfo, Pick, extract_from_graph, resolve
 from egraph_mc.declare import Declarations, parse_where
 from egraph_mc.parse import as_scalar, parse_loss
 from egraph_mc.symmetric import diagonal_part, symmetric_part
@@ -160,6 +160,11 @@ def _extract(term: Term, wrt: str, decls: Declarations, limits: Limits, models: 
                 picks[m.name] = extract_from_graph(graph, m, decls, sizes)
             except KeyError:
                 picks[m.name] = "no gradient was read off"
+            except ExtractionError as e:
+                picks[m.name] = str(e)
+    for name, why in picks.items():
+        if isinstance(why, str) and why.startswith(ILL_SHAPED):
+            warnings.warn(f"[{name}] {why}; this pick is dropped (please report the loss)", stacklevel=3)
     return outcome, picks
 
 

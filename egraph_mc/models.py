@@ -24,7 +24,7 @@ from egraph_mc.backend import EggSmolError
 from egraph_mc.convert import from_egg
 from egraph_mc.costs import FLOP, dim_facts
 from egraph_mc.declare import Declarations
-from egraph_mc.errors import EgraphMcError, ExtractionError
+from egraph_mc.errors import EgraphMcError, ExtractionError, ShapeError
 from egraph_mc.ops import OPS
 from egraph_mc.term import Term
 
@@ -141,7 +141,7 @@ def extract(session, root, model: CostModel, decls: Declarations, dims: Mapping[
         finally:
             egraph.pop()
         if best < lang.NEVER:
-            term = from_egg(expr, decls.shapes)
+            term = _well_shaped(from_egg, expr, decls.shapes)
             unit = lang.UNIT if model.kind == "size" else FLOP
             return Pick(term, model.score(term, dims), best // unit, time.perf_counter() - start)
     # In Python: the sharing-aware and user-defined models; and every model, with the subsumed nodes
@@ -187,5 +187,19 @@ def extract_from_graph(graph: X.Graph, model: CostModel, decls: Declarations, di
         choice, cost = X.tree_extract(
             graph, root_class, lambda n: 0.0 if n.op == "term" else model.weight(_info_of_node(n, graph, dims))
         )
-    term = X.to_term(graph, choice, root_class, decls.shapes)
+    term = _well_shaped(X.to_term, graph, choice, root_class, decls.shapes)
     return Pick(term, model.score(term, dims), cost, time.perf_counter() - start)
+
+
+ILL_SHAPED = "the e-graph gave an ill-shaped term"
+
+
+def _well_shaped(build, *args) -> Term:
+    """The picked term, or an ExtractionError when it is ill-shaped: members of an e-class all have
+    one shape, so such a pick means some e-class holds two (an engine bug, FUZZ_FINDINGS F15). The
+    model then has no pick from this run, and the caller keeps the pick it had or falls back on the
+    plain gradient: a wrong-shaped term is never answered, nor reported as the user's ShapeError."""
+    try:
+        return build(*args)
+    except ShapeError as e:
+        raise ExtractionError(f"{ILL_SHAPED} ({e}): two shapes in one e-class") from None

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from egraph_mc import LimitError, optimize_gradient
+from egraph_mc.api import FALLBACK_NOTE
 from egraph_mc.cli import main
 from tests.losses import REFERENCE
 
@@ -94,6 +95,27 @@ def test_no_gradient_before_the_limit_falls_back_on_the_plain_gradient():
         warnings.simplefilter("error")
         with pytest.raises(LimitError, match="no gradient"):  # unless the caller wants the e-graph's or nothing
             optimize_gradient(LOSS, WRT, WHERE, iteration_limit=1, fallback=False)
+
+
+def test_an_ill_shaped_pick_is_dropped_not_answered(monkeypatch):
+    """F15: a pick that does not shape-check (an e-class holding two shapes) is an engine bug. The
+    model gets no pick from that run and falls back on the plain gradient, with a warning; it is not
+    raised as the user's ShapeError. Simulated here by a converter that fails for the first pick."""
+    from egraph_mc import models
+    from egraph_mc.errors import ShapeError
+
+    real, calls = models.from_egg, []
+
+    def ill_shaped_once(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ShapeError("shape mismatch in '@': 1 x 1 @ m x 1")
+        return real(*args)
+
+    monkeypatch.setattr(models, "from_egg", ill_shaped_once)
+    with pytest.warns(UserWarning, match="ill-shaped term"):
+        r = optimize_gradient(LOSS, WRT, WHERE, isolate=False)
+    assert r.extra["note"] == FALLBACK_NOTE and r.verify() < 1e-6
 
 
 def test_the_plain_gradient_is_right_on_every_test_loss():
