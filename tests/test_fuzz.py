@@ -115,6 +115,9 @@ REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
      "mu, lam: scalar", {}),
     ("F14", "-lam * norm(mu * x + 2 * (mu * A @ B - 2 * C @ C.T) @ y - mu * B.T @ D @ E.T @ x) - 0.25 * norm(3 * z)",
      "B", "x, y: m; A, C: m x n; B, D: n x m; E: m x m symmetric; z: n; mu, lam: scalar", {}),
+    # F15 (open): an ill-shaped pick in the cost-directed pass, once, under load (now dropped)
+    ("F15", "-2 * logdet(eye(m) + (3 * x.T @ y @ x.T @ (3 * A + x @ x.T).T + y.T).T @ (3 * x.T @ y @ x.T "
+     "@ (3 * A + x @ x.T).T + y.T)) + norm(3 * B)**2", "x", "x, y: m; A: m x m; B: m x n", {}),
 ]
 
 
