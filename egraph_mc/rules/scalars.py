@@ -70,6 +70,17 @@ def sc_prod_powers_merge():
     ).then(union(s).with_(sprod(xs.remove(f).remove(g).insert(spow(base, j + k)))), subsume(sprod(xs)))
 
 
+@scalars.law(lambda v: v.prod(v.lam, spow(v.lam, -1), v.mu), lambda v: v.prod(tr(v.M), spow(tr(v.M), 2)))
+def sc_prod_base_and_power():
+    """a aᵏ = aᵏ⁺¹: a plain factor beside a power of itself (d log(det A) = det A · (det A)⁻¹ · ...)"""
+    # `sc_prod_powers_merge` sees a plain a only as a¹, and a¹ is built only where a power of a is
+    # written: a factor met plain, as det A in the differential of log(det A), needs this law.
+    # (not a¹ = a itself, which shares a's e-class: removing a factor twice fails in egglog)
+    yield rule(eq(s).to(sprod(xs)), factor_in(xs, f), factor_in(xs, g), ne(f).to(g), eq(g).to(spow(f, k))).then(
+        union(s).with_(sprod(xs.remove(f).remove(g).insert(spow(f, k + 1)))), subsume(sprod(xs))
+    )
+
+
 @scalars.law(
     lambda v: spow(v.lam, 1),
     lambda v: spow(v.lam, 0),

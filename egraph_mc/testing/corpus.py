@@ -707,6 +707,11 @@ CORPUS: list[Problem] = [
         family="log-det",
     ),
     Problem(
+        name="log of the determinant", loss="log(det(X))", wrt="X", where="X: n x n spd", dims={"n": 500},
+        best="inv(X)", best_size=2, source="Matrix Cookbook eq. (57), spelled as np.log(np.linalg.det(X))",
+        family="log-det",
+    ),
+    Problem(
         name="scaled kernel quadratic form", loss="y.T @ inv(s * K) @ y", wrt="K", where="y: n; K: n x n spd; s: scalar",
         dims={"n": 1000},
         best="-(inv(K) @ y @ (y.T @ inv(K)) / s)", best_size=13,
