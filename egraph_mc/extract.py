@@ -274,13 +274,22 @@ def _topological(choice: dict[str, Node], root: str) -> list[str] | None:
     return order
 
 
-def best_dag(graph: Graph, root: str, cost: NodeCost, measures: list[NodeCost], seconds: float = 1.0):
+# The local search's budget is counted in DAGs tried, not in seconds, so that one loss gets one pick
+# whatever the machine's load (a deadline made picks, and the second passes that start from them,
+# vary from run to run: FUZZ_FINDINGS F15). The corpus needs at most about 550; the time cap only
+# guards against a hang on a very large e-graph.
+DAG_SEARCH_STEPS = 2000
+DAG_SEARCH_SECONDS = 10.0
+
+
+def best_dag(graph: Graph, root: str, cost: NodeCost, measures: list[NodeCost], steps: int = DAG_SEARCH_STEPS,
+             seconds: float = DAG_SEARCH_SECONDS):
     """Sharing-aware extraction: starts from the best tree and the greedy DAG under each measure,
     then local search from the cheapest start under `cost`.
 
     The local search switches one e-class's node at a time and keeps a switch whenever the DAG it
-    reaches is cheaper, until no switch helps or the time is spent. Not exact, never worse than
-    its starting points.
+    reaches is cheaper, until no switch helps or `steps` DAGs were tried (`seconds`: a hang guard).
+    Not exact, never worse than its starting points.
     """
     candidates = []
     for measure in measures:
@@ -299,7 +308,7 @@ def best_dag(graph: Graph, root: str, cost: NodeCost, measures: list[NodeCost], 
     choice = {**base, **candidates[i]}
     deadline = time.perf_counter() + seconds
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved and steps > 0 and time.perf_counter() < deadline:
         improved = False
         for c in _topological(choice, root) or []:
             for alt in graph.nodes.get(c, ()):
@@ -307,10 +316,13 @@ def best_dag(graph: Graph, root: str, cost: NodeCost, measures: list[NodeCost], 
                     continue
                 trial = {**choice, c: alt}
                 trial_cost = dag_cost(trial, root, cost)
+                steps -= 1
                 if trial_cost < best_cost - 1e-9:
                     choice, best_cost, improved = trial, trial_cost, True
                     break
-            if improved or time.perf_counter() > deadline:
+                if steps <= 0:
+                    break
+            if improved or steps <= 0 or time.perf_counter() > deadline:
                 break
     return choice, best_cost
 

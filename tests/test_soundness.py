@@ -13,7 +13,7 @@ from egraph_mc.api import LAWS, prepare
 from egraph_mc.audit import audit
 from egraph_mc.egraph import Limits, saturate, session
 from tests.losses import LOSSES, REFERENCE
-from tests.test_fuzz import REGRESSIONS
+from egraph_mc.testing.findings import REGRESSIONS
 
 CASES = [REFERENCE, *LOSSES]
 

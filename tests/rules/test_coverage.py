@@ -13,7 +13,8 @@ from egraph_mc.api import LAWS, prepare
 from egraph_mc.egraph import Limits, saturate, session
 from egraph_mc.rules import default_laws
 from egraph_mc.testing.corpus import SUPPORTED
-from tests.test_fuzz import REGRESSIONS, SATURATES
+from egraph_mc.testing.findings import REGRESSIONS
+from tests.test_fuzz import SATURATES
 
 LOSSES = [(p.loss, p.wrt, p.where) for p in SUPPORTED] + [c[1:4] for c in REGRESSIONS] + [c[1:4] for c in SATURATES]
 
