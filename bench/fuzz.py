@@ -2,6 +2,7 @@
 egraph_mc.testing.oracle.check.
 
     python -m bench.fuzz --n 2000 [--seed S] [--time-limit S] [--node-limit N] [--json bench/results/fuzz.json]
+    python -m bench.fuzz --n 300 --stops 30 [--profile P]   # each run stopped after 1..30 iterations
     python -m bench.fuzz --reduce LOSS WRT WHERE [--model MODEL]
 
 The losses are drawn by running a hypothesis `@given` function programmatically (generation only:
@@ -9,6 +10,11 @@ no shrinking, no example database), seeded by --seed so that a run can be repeat
 is recorded and nothing stops the run. Prints progress, then the counts per outcome (correct /
 wrong / limit-stopped / fallback / limit-error / error / oracle-skipped), the slowest case, the median
 seconds, and every wrong or erroring case; writes everything to the JSON file.
+
+--stops K stops each loss's runs (the first, and the second passes after it) at an iteration limit
+drawn from 1..K by the loss's hash, with a time limit of a minute: the states a run is in when a
+deadline stops it on a loaded machine, reached without a clock, so a failure repeats
+(FUZZ_FINDINGS F14, F16).
 
 --reduce minimizes one failing case: it keeps replacing a node of the loss by one of its operands
 (or a number by 1 or 2), dropping unused declarations and symmetric/diagonal properties, while the
@@ -27,6 +33,7 @@ import platform
 import statistics
 import sys
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -50,7 +57,13 @@ PROFILES = {
 }
 
 
-def run(n: int, seed_value: int, limits: dict, every: int = 25, quiet: bool = False, profile: str = "default") -> dict:
+def stop_point(loss: str, wrt: str, stops: int) -> int:
+    """The iteration limit 1..stops that --stops gives this case (the same in every run)."""
+    return 1 + zlib.crc32(f"{loss}|{wrt}".encode()) % stops
+
+
+def run(n: int, seed_value: int, limits: dict, every: int = 25, quiet: bool = False, profile: str = "default",
+        stops: int | None = None) -> dict:
     outcomes = []
     started = time.perf_counter()
 
@@ -66,8 +79,10 @@ def run(n: int, seed_value: int, limits: dict, every: int = 25, quiet: bool = Fa
     @given(losses(**PROFILES[profile]))
     def one(case):
         start = time.perf_counter()
-        out = check(case.loss, case.wrt, case.where, **limits)
+        extra = {"iteration_limit": stop_point(case.loss, case.wrt, stops)} if stops else {}
+        out = check(case.loss, case.wrt, case.where, **limits, **extra)
         row = out.as_dict()
+        row.update(extra)
         row["wall_seconds"] = time.perf_counter() - start
         outcomes.append(row)
         if not quiet and (out.status in ("wrong", "error") or len(outcomes) % every == 0):
@@ -96,6 +111,7 @@ def run(n: int, seed_value: int, limits: dict, every: int = 25, quiet: bool = Fa
     return {
         "n": len(outcomes),
         "profile": profile,
+        "stops": stops,
         "seed": seed_value,
         "limits": limits,
         "cost_models": list(COST_MODELS),
@@ -210,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", choices=sorted(PROFILES), default="default", help="how large the random losses are")
     ap.add_argument("--time-limit", type=float, default=FUZZ_LIMITS["time_limit"], help="engine time limit per run (s)")
     ap.add_argument("--node-limit", type=int, default=FUZZ_LIMITS["node_limit"], help="engine e-node limit per run")
+    ap.add_argument("--stops", type=int, help="stop each loss's runs after 1..STOPS iterations (a time limit of 60 s)")
     ap.add_argument("--reduce", nargs=3, metavar=("LOSS", "WRT", "WHERE"), help="minimize one failing case")
     ap.add_argument("--model", action="append", help="with --reduce: only these cost models (repeatable)")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "fuzz.json")
@@ -221,10 +238,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"loss={case[0]!r}, wrt={case[1]!r}, where={case[2]!r}")
         print(check(*case, cost_models=tuple(args.model) if args.model else None, **FUZZ_LIMITS))
         return 0
-    limits = {"time_limit": args.time_limit, "node_limit": args.node_limit}
-    report = run(args.n, args.seed, limits, every=args.every, quiet=args.quiet, profile=args.profile)
+    limits = {"time_limit": 60.0 if args.stops else args.time_limit, "node_limit": args.node_limit}
+    report = run(args.n, args.seed, limits, every=args.every, quiet=args.quiet, profile=args.profile, stops=args.stops)
     c = report["counts"]
-    print(f"\n{report['n']} losses (profile {args.profile}, seed {report['seed']}, cost models "
+    stopped = f", stopped after 1..{args.stops} iterations" if args.stops else ""
+    print(f"\n{report['n']} losses (profile {args.profile}{stopped}, seed {report['seed']}, cost models "
           f"{', '.join(report['cost_models'])}, "
           f"engine {report['commit']}) in {report['wall_seconds']:.0f} s")
     print(" / ".join(f"{k} {c[k]}" for k in STATUSES))
@@ -237,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"limit overshoots (a run past twice the time or e-node limit): {len(report['overshoots'])} model runs; "
               f"worst {worst['seconds']:.1f} s, {worst['enodes']} e-nodes ({worst['model']}): loss={worst['loss']!r}")
     for f in report["failures"]:
-        print(f"- {f['status']}: loss={f['loss']!r}, wrt={f['wrt']!r}, where={f['where']!r}\n    {f['details']}")
+        limit = f", iteration_limit={f['iteration_limit']}" if "iteration_limit" in f else ""
+        print(f"- {f['status']}: loss={f['loss']!r}, wrt={f['wrt']!r}, where={f['where']!r}{limit}\n    {f['details']}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1))
     print(f"wrote {args.json}")

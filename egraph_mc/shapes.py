@@ -30,9 +30,11 @@ def show_shape(t: Term) -> str:
 def make(name: str, args: tuple = (), attr=None, shape: Shape | None = None) -> Term:
     """The term op(args) with its shape; `shape` is given for a declared symbol only. A one-term
     sum 1·t is t itself: it prints as t and costs what t costs, so no extraction or reading can
-    tell them apart (fuzz finding F13)."""
+    tell them apart (fuzz finding F13); so is a one-factor product (F16)."""
     if name in ("sum", "ssum") and len(args) == 1 and args[0][0] == 1:
         return args[0][1]
+    if name == "prod" and len(args) == 1:
+        return args[0]
     o = op(name)
     kids = [a for _, a in args] if o.args[0:1] == ("terms",) else [a for a in args if isinstance(a, Term)]
     kinds = [k for k in o.args if k in (M, S)]

@@ -54,6 +54,11 @@ REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
      "mu, lam: scalar", {}),
     ("F14", "-lam * norm(mu * x + 2 * (mu * A @ B - 2 * C @ C.T) @ y - mu * B.T @ D @ E.T @ x) - 0.25 * norm(3 * z)",
      "B", "x, y: m; A, C: m x n; B, D: n x m; E: m x m symmetric; z: n; mu, lam: scalar", {}),
+    # F16: at a stop point, a one-factor product printed as its factor, so the text parsed back to another term
+    ("F16", "1/2 * x.T @ x + 2 * norm(1/2 * A.T @ y @ x.T + mu * B.T @ (mu * C.T - 1/2 * D.T) @ (1/2 * z.T + x.T).T "
+     "@ z.T + lam * E.T)**2 + 2 * tr(1/2 * F.T) / (norm(3 * G.T)**2) - (lam * u).T @ G @ (lam * u) / lam", "x",
+     "x, z: n; A, B: m x p; y: m; C, D: n x m; E: n x p; F: n x n symmetric; G: k x k symmetric; u: k; "
+     "mu, lam: scalar", {"iteration_limit": 2, "time_limit": 60.0, "cost_models": ("size",)}),
     # F15 (open): an ill-shaped pick in the cost-directed pass, once, under load (now dropped)
     ("F15", "-2 * logdet(eye(m) + (3 * x.T @ y @ x.T @ (3 * A + x @ x.T).T + y.T).T @ (3 * x.T @ y @ x.T "
      "@ (3 * A + x @ x.T).T + y.T)) + norm(3 * B)**2", "x", "x, y: m; A: m x m; B: m x n", {}),
