@@ -259,9 +259,9 @@ def scale_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     if _is_number(s):
         prefix = paren(show(s)[0], latex)
     else:
-        prefix = ("-" if q < 0 else "") + chain_text(
-            abs(q), [_factor(show, f, latex) for f in num], [_divisor(show, g, k, latex) for g, k in den], latex
-        )
+        chain = chain_text(abs(q), [_factor(show, f, latex) for f in num], [_divisor(show, g, k, latex) for g, k in den],
+                           latex)
+        prefix = f"-{_kept_minus(chain, q, False, latex)}" if q < 0 else chain
     sep = " " if latex else " * "
     return f"{prefix}{sep}{atom(show, x, latex)}", CHAIN
 
@@ -296,8 +296,6 @@ def _term(q: Fraction, t: Term, show: Show, latex: bool, lead: bool) -> str:
     if mag == 1:
         if nested_sum or form in (SUM, UNARY) or (minus_binds and form in (CHAIN, MATMUL)):
             return paren(s, latex)
-        if lead and q < 0 and not latex and t.op == "pow" and t.attr < 0 and not named(show, t):
-            return paren(s, latex)  # -(1 / s): written -1 / s, the minus would fold into the literal 1
         return s
     if mag.numerator == 1:  # t / k
         if latex:
@@ -308,6 +306,24 @@ def _term(q: Fraction, t: Term, show: Show, latex: bool, lead: bool) -> str:
     return f"{number(mag, latex)}{sep}{atom(show, t, latex)}"
 
 
+def _kept_minus(body: str, q: Fraction, is_number: bool, latex: bool) -> str:
+    """What follows a leading minus that is an operation (`unfolded_sign`): -1 times a chain that
+    starts with the literal 1 is parenthesized, `-(1 / s)`, since Python folds `-1 / s` into the
+    literal and the costs count the minus. (A coefficient -1/k stays `-1/k / s`: parenthesized it
+    would read back as -1·(1/k)/s; `score.folded_minus` counts it.)"""
+    if not latex and abs(q) == 1 and unfolded_sign(q, is_number) and body[:1].isdigit():
+        return paren(body, latex)
+    return body
+
+
+def folded_minus(q: Fraction, t: Term) -> bool:
+    """Whether the leading term -|q|·t of a sum prints with its minus folded into a literal although
+    `unfolded_sign` says it is an operation: a coefficient -1/k of a chain of divisors only,
+    `-1/2 / s` (Python reads the literal -1/2)."""
+    return (unfolded_sign(q) and abs(q) != 1 and t.is_scalar
+            and (t.op == "pow" and t.attr < 0 or t.op == "prod" and all(f.op == "pow" and f.attr < 0 for f in t.args)))
+
+
 def sum_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     ordered = sum_order(t.args)
     if not ordered:
@@ -316,7 +332,7 @@ def sum_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     for i, (q, u) in enumerate(ordered):
         body = _term(q, u, show, latex, lead=i == 0)
         if i == 0:
-            parts.append(f"-{body}" if q < 0 else body)
+            parts.append(f"-{_kept_minus(body, q, u.op == 'one', latex)}" if q < 0 else body)
         else:
             parts.append(f" {'-' if q < 0 else '+'} {body}")
     text = "".join(parts)

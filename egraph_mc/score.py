@@ -4,7 +4,8 @@
 - flops: floating-point operations to evaluate the printed text as Python does, every use computed
   again: each node's `flops` facet (`ops.OPS`), plus the two operations its facet leaves to its
   parent when the parent is not there: a reciprocal printed alone (`1 / g`) and a product of
-  divisors only (`1 / a / b`) each cost one more division;
+  divisors only (`1 / a / b`) each cost one more division, unless a coefficient stands for the 1
+  (`2 / a / b`);
 - dag_size, dag_flops: the same for the program of temporaries (`render.program`): each temporary
   paid once where it is defined.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from egraph_mc.costs import flops_of
+from egraph_mc.printing import folded_minus, sum_order
 from egraph_mc.render import printed_size, program, program_size, program_text, to_text
 from egraph_mc.term import Term
 
@@ -41,7 +43,9 @@ def _alone(t: Term, parent: Term | None, coefficient) -> int:
         if parent is not None and (parent.op == "prod" or (parent.op == "scale" and t is parent.args[0])):
             return 0
         return 0 if coefficient is not None and abs(coefficient) != 1 else 1
-    return int(t.op == "prod" and all(_reciprocal(f) for f in t.args))
+    if t.op == "prod" and all(_reciprocal(f) for f in t.args):  # `1 / a / b`, but `2 / a / b`
+        return 0 if coefficient is not None and abs(coefficient) != 1 else 1
+    return 0
 
 
 def _tree_flops(t: Term, dims: Mapping[str, int], names: Mapping[Term, str]) -> int:
@@ -53,6 +57,10 @@ def _tree_flops(t: Term, dims: Mapping[str, int], names: Mapping[Term, str]) -> 
         if u in names and u is not t:
             continue
         total += flops_of(u, dims) + _alone(u, parent, q)
+        if u.op == "ssum" and u.args:
+            lead_q, lead = sum_order(u.args)[0]
+            if lead not in names and folded_minus(lead_q, lead):
+                total -= 1  # the facet counted the leading minus, Python folds it into the literal
         if u.op in ("sum", "ssum"):
             stack.extend((c, u, q) for q, c in u.args)
         else:

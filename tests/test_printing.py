@@ -69,3 +69,20 @@ def test_a_negated_reciprocal_prints_with_the_minus_it_is_counted_with():
         text = to_text(term)
         assert parse_loss(text, decls) == term
         assert count_flops(text, decls, dims) == score.flops(term, dims), text
+
+
+def test_coefficients_of_reciprocals_and_quotients_print_as_they_are_counted():
+    # found by `python -m bench.fuzz --stops 30`: `2 / mu / tr(A)` was counted with a division for
+    # its `1 /` that the coefficient 2 takes the place of; `-1 / a / b` folded its minus into the 1
+    decls = parse_where("x: m; mu, lam: scalar")
+    dims = {"m": 3}
+    bodies = ("1 / mu", "1 / mu / lam", "lam / mu", "lam", "lam * mu", "1 / (mu * lam)")
+    coefficients = ("1", "-1", "2", "-2", "1/2", "-1/2", "3/2", "-3/2")
+    for body in bodies:
+        for q in coefficients:
+            scalar = f"{q} * ({body})"
+            for loss in (scalar, f"({scalar}) * x", f"lam + {scalar}", f"x + ({scalar}) * x"):
+                term = parse_loss(loss, decls)
+                text = to_text(term)
+                assert parse_loss(text, decls) == term, (loss, text)
+                assert count_flops(text, decls, dims) == score.flops(term, dims), (loss, text)

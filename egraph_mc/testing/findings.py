@@ -59,6 +59,11 @@ REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
      "@ z.T + lam * E.T)**2 + 2 * tr(1/2 * F.T) / (norm(3 * G.T)**2) - (lam * u).T @ G @ (lam * u) / lam", "x",
      "x, z: n; A, B: m x p; y: m; C, D: n x m; E: n x p; F: n x n symmetric; G: k x k symmetric; u: k; "
      "mu, lam: scalar", {"iteration_limit": 2, "time_limit": 60.0, "cost_models": ("size",)}),
+    # F17: FLOPs of `2 / mu / tr(A)` (the coefficient takes the place of the 1 of `1 / mu / tr(A)`)
+    ("F17", "-tr(2 * x @ (3 * x @ y.T @ A @ z + 3 * u @ z.T @ B.T @ v).T @ C.T - 2 * x @ x.T - 3 * C.T) / tr(1/2 * A.T) "
+     "/ mu - norm(3 * v)**3 - lam * norm(lam * D) + lam * norm(lam * E.T) / (norm(3 * B.T)**2)", "x",
+     "x, u: p; y, z: m; A: m x m diagonal; B: n x m; v: n; C: p x p symmetric; D: n x n; E: m x k; mu, lam: scalar",
+     {"iteration_limit": 9, "time_limit": 60.0, "cost_models": ("dag",)}),
     # F15 (open): an ill-shaped pick in the cost-directed pass, once, under load (now dropped)
     ("F15", "-2 * logdet(eye(m) + (3 * x.T @ y @ x.T @ (3 * A + x @ x.T).T + y.T).T @ (3 * x.T @ y @ x.T "
      "@ (3 * A + x @ x.T).T + y.T)) + norm(3 * B)**2", "x", "x, y: m; A: m x m; B: m x n", {}),
