@@ -162,10 +162,19 @@ def _extract(term: Term, wrt: str, decls: Declarations, limits: Limits, models: 
                 picks[m.name] = "no gradient was read off"
             except ExtractionError as e:
                 picks[m.name] = str(e)
+    want = decls.symbols[wrt].shape
+    for name, pick in picks.items():
+        # a term of another shape than wrt's, though each of its products fits (FUZZ_FINDINGS F14)
+        if isinstance(pick, Pick) and pick.term.shape != want:
+            picks[name] = f"{ILL_SHAPED} ({_shape_text(pick.term.shape)} where {wrt} is {_shape_text(want)})"
     for name, why in picks.items():
         if isinstance(why, str) and why.startswith(ILL_SHAPED):
             warnings.warn(f"[{name}] {why}; this pick is dropped (please report the loss)", stacklevel=3)
     return outcome, picks
+
+
+def _shape_text(shape) -> str:
+    return "a scalar" if shape is None else f"{shape[0]} x {shape[1]}"
 
 
 def _second_pass(forms: list[Term], wrt: str, decls: Declarations, budget: Limits,

@@ -118,6 +118,25 @@ def test_an_ill_shaped_pick_is_dropped_not_answered(monkeypatch):
     assert r.extra["note"] == FALLBACK_NOTE and r.verify() < 1e-6
 
 
+def test_a_pick_of_another_shape_than_wrt_is_dropped_not_answered(monkeypatch):
+    """F14: a gradient whose every product fits but whose shape is not wrt's (1 x m for an m x m
+    variable) was answered once. Simulated by a converter that transposes the first pick."""
+    from egraph_mc import models
+    from egraph_mc.shapes import make
+
+    real, calls = models.from_egg, []
+
+    def transposed_once(*args):
+        calls.append(1)
+        term = real(*args)
+        return make("transpose", (term,)) if len(calls) == 1 else term
+
+    monkeypatch.setattr(models, "from_egg", transposed_once)
+    with pytest.warns(UserWarning, match=r"ill-shaped term \(n x m where R is m x n\)"):
+        r = optimize_gradient(LOSS, WRT, WHERE, isolate=False)
+    assert r.gradient.shape == ("m", "n") and r.verify() < 1e-6
+
+
 def test_the_plain_gradient_is_right_on_every_test_loss():
     from egraph_mc.api import prepare
     from egraph_mc.differentiate import gradient

@@ -54,6 +54,9 @@ REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
      "mu, lam: scalar", {}),
     ("F14", "-lam * norm(mu * x + 2 * (mu * A @ B - 2 * C @ C.T) @ y - mu * B.T @ D @ E.T @ x) - 0.25 * norm(3 * z)",
      "B", "x, y: m; A, C: m x n; B, D: n x m; E: m x m symmetric; z: n; mu, lam: scalar", {}),
+    ("F14", "-lam/2 * norm(lam * x.T @ A @ (lam * A.T @ x @ x.T - B @ C @ B.T) @ D)", "C",
+     "x: n; A: n x n symmetric; B, D: n x m; C: m x m symmetric; lam: scalar",
+     {"iteration_limit": 5, "time_limit": 60.0}),
     # F16: at a stop point, a one-factor product printed as its factor, so the text parsed back to another term
     ("F16", "1/2 * x.T @ x + 2 * norm(1/2 * A.T @ y @ x.T + mu * B.T @ (mu * C.T - 1/2 * D.T) @ (1/2 * z.T + x.T).T "
      "@ z.T + lam * E.T)**2 + 2 * tr(1/2 * F.T) / (norm(3 * G.T)**2) - (lam * u).T @ G @ (lam * u) / lam", "x",
