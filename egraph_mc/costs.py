@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from egglog import BigInt, BigRat, MultiSet, String, eq, function, i64, ne, rule, ruleset, seq, set_, set_cost, var
 
 from egraph_mc.lang import MT, NEVER, ST, UNIT, Dim, Mat, Scalar, cols, lin, mt_in, rows, slin, spow, sprod, st_in, tr
+from egraph_mc import printing as P
 from egraph_mc.ops import OPS, M
 from egraph_mc.term import ONE_DIM, Term
 
@@ -62,6 +63,10 @@ class TermView:
 
     def is_1x1(self, i: int) -> bool:
         return self.kids[i].is_1x1
+
+    def bare_trace(self, i: int) -> bool:
+        """Whether the trace of argument i prints as that argument alone (`printing.bare_trace`)."""
+        return P.bare_trace(self.kids[i])
 
 
 def size_of(t: Term) -> int:
@@ -115,6 +120,8 @@ class EggView:
 
     def is_1x1(self, i: int):
         raise TypeError("a cost that depends on a 1x1 argument is written by hand (HAND_WRITTEN)")
+
+    bare_trace = is_1x1
 
     @property
     def attr(self):

@@ -145,6 +145,11 @@ class NodeView:
     def is_1x1(self, i: int) -> bool:
         return self.graph.shapes.get(self.node.kids[i]) == (ONE_DIM, ONE_DIM)
 
+    def bare_trace(self, i: int) -> bool:
+        # an e-class, not a term: which member prints is not known yet, so any 1x1 argument counts
+        # as bare, as in egglog's own trace costs (the pick's score is recomputed from its term)
+        return self.is_1x1(i)
+
 
 def size_units(node: Node, graph: Graph) -> int:
     """Printed tokens of the node itself (its children's tokens not included)."""

@@ -435,8 +435,8 @@ OPS: dict[str, Op] = {
         # --- scalars ----------------------------------------------------------------------
         Op("trace", lang.tr, (M,), S, Shape(None, square=(0,)),
            numpy=lambda t, vals, env: env["xp"].trace(vals[0]),
-           text=P.trace_text, latex=lambda t, show: P.trace_text(t, show, True), source=P.trace_source, size=lambda v: 0 if v.is_1x1(0) else 1,
-           flops=lambda v: 0 if v.is_1x1(0) else v.rows(0), d=(lambda B, a, da: B.trace(da),), call="tr", spellings=("np.trace",), methods=("trace",),
+           text=P.trace_text, latex=lambda t, show: P.trace_text(t, show, True), source=P.trace_source, size=lambda v: 0 if v.bare_trace(0) else 1,
+           flops=lambda v: 0 if v.bare_trace(0) else v.rows(0), d=(lambda B, a, da: B.trace(da),), call="tr", spellings=("np.trace",), methods=("trace",),
            adjoint=(lambda B, a, g: B.scale(g, B.identity(a)),),
            usage="tr(X)", examples=("tr(A.T @ X)",), doc="tr(A); a 1x1 product read as a scalar is its trace, printed bare: (x.T @ y)"),
         Op("norm", lang.norm, (M,), S, SCALAR,

@@ -77,11 +77,17 @@ def call_latex(template: str) -> Callable[[Term, Show], tuple[str, int]]:
     return lambda t, show: (template.format(*(show(a)[0] for a in t.children())), ATOM)
 
 
+def bare_trace(a: Term) -> bool:
+    """Whether tr(a) prints as a alone: a 1x1 product read as a scalar (`(x.T @ y)`); the trace of
+    any other 1x1 term, a sum say, prints `tr(...)`."""
+    return a.is_1x1 and a.op in ("matmul", "transpose", "var")
+
+
 def trace_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
     """tr(A), or (a) bare for a 1x1 product a read as a scalar (`(x.T @ y)`)."""
     (a,) = t.args
     inner = show(a)[0]
-    if a.is_1x1 and a.op in ("matmul", "transpose", "var"):
+    if bare_trace(a):
         return paren(inner, latex), ATOM
     return (rf"\operatorname{{tr}}\left({inner}\right)" if latex else f"tr({inner})"), ATOM
 
@@ -89,7 +95,7 @@ def trace_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:
 def trace_source(t: Term, show: Show) -> tuple[str, int]:
     """np.trace(A); a 1x1 product read as a scalar is its one entry, `(x.T @ y).item()`."""
     (a,) = t.args
-    if a.is_1x1 and a.op in ("matmul", "transpose", "var"):
+    if bare_trace(a):
         return f"({show(a)[0]}).item()", ATOM
     return f"np.trace({show(a)[0]})", ATOM
 

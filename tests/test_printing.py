@@ -86,3 +86,15 @@ def test_coefficients_of_reciprocals_and_quotients_print_as_they_are_counted():
                 text = to_text(term)
                 assert parse_loss(text, decls) == term, (loss, text)
                 assert count_flops(text, decls, dims) == score.flops(term, dims), (loss, text)
+
+
+def test_the_trace_of_a_1x1_sum_is_printed_and_counted():
+    # found by `make fuzz`: tr(x.T @ y - 2 * (x.T @ y)) prints tr(...) (only a 1x1 product prints
+    # bare), and its one addition was not counted
+    decls = parse_where("x, y: m; A: m x m")
+    dims = {"m": 3}
+    for scalar in ("tr(x.T @ y - 2 * (x.T @ (A @ y)))", "tr(2 * (x.T @ y))", "(x.T @ y)", "tr((x.T @ y).T)"):
+        term = parse_loss(f"{scalar} * x", decls)  # in a scalar's place, where `(x.T @ y)` reads as one
+        text = to_text(term)
+        assert parse_loss(text, decls) == term, text
+        assert count_flops(text, decls, dims) == score.flops(term, dims), text
