@@ -109,9 +109,14 @@ def test_small_loss_saturates(loss, wrt, where):
     assert out.status == "correct", str(out)  # not limit-stopped, not limit-error
 
 
+# Open findings that still fail, each a strict xfail: it fails the suite once fixed, so the mark goes.
+OPEN = {"F19": "a scaled eye(1) prints `s * eye(1)`, which parses back as a product of scalars"}
+
+
 def _params():
     for i, (finding, loss, wrt, where, extra) in enumerate(REGRESSIONS):
-        yield pytest.param(loss, wrt, where, extra, id=f"{finding}-{i}")
+        marks = [pytest.mark.xfail(reason=OPEN[finding], strict=True)] if finding in OPEN else []
+        yield pytest.param(loss, wrt, where, extra, id=f"{finding}-{i}", marks=marks)
 
 
 @pytest.mark.parametrize(("loss", "wrt", "where", "extra"), list(_params()))

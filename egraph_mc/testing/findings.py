@@ -67,6 +67,13 @@ REGRESSIONS: list[tuple[str, str, str, str, dict]] = [
      "/ mu - norm(3 * v)**3 - lam * norm(lam * D) + lam * norm(lam * E.T) / (norm(3 * B.T)**2)", "x",
      "x, u: p; y, z: m; A: m x m diagonal; B: n x m; v: n; C: p x p symmetric; D: n x n; E: m x k; mu, lam: scalar",
      {"iteration_limit": 9, "time_limit": 60.0, "cost_models": ("dag",)}),
+    ("F14", "tr((1/2 * A @ (3 * A.T + 3 * x @ x.T @ A.T) @ A - 2 * (lam * x @ x.T @ A.T + 2 * A.T).T - mu * A).T @ B "
+     "@ (1/2 * A @ (3 * A.T + 3 * x @ x.T @ A.T) @ A - 2 * (lam * x @ x.T @ A.T + 2 * A.T).T - mu * A)) + norm(x.T) + "
+     "2 * norm(B)**2", "A", "A: n x m; x: m; B: n x n; lam, mu: scalar", {"cost_models": ("flops",)}),
+    # F19 (open): at a stop point, the fallback's scaled eye(1) prints `s * eye(1)`, read back as a product of scalars
+    ("F19", "2 * (x.T @ A @ y)**2 + mu/2 * (z.T @ B.T @ y)**-2 - mu/2 * norm(2 * (3 * u @ y.T @ B + lam * C.T).T @ v "
+     "@ v.T @ D.T)", "y", "x, y, u, v: m; A: m x m symmetric; z: n; B: m x n; C: n x m; D: p x m; mu, lam: scalar",
+     {"iteration_limit": 1, "time_limit": 60.0, "cost_models": ("size",)}),
     # F15 (open): an ill-shaped pick in the cost-directed pass, once, under load (now dropped)
     ("F15", "-2 * logdet(eye(m) + (3 * x.T @ y @ x.T @ (3 * A + x @ x.T).T + y.T).T @ (3 * x.T @ y @ x.T "
      "@ (3 * A + x @ x.T).T + y.T)) + norm(3 * B)**2", "x", "x, y: m; A: m x m; B: m x n", {}),
