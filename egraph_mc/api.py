@@ -247,8 +247,8 @@ def _distributes(t: Term) -> bool:
     return any(u.op == "matmul" and any(c.op == "sum" for c in u.args) for u in t.walk())
 
 
-# Every corpus problem's pass saturates within 40 iterations and 1,000 e-nodes; the reference
-# loss's does not, and stops at the e-node bound.
+# Bounds meant to let the corpus problems' passes saturate; the reference loss's pass does
+# not saturate, and stops at the e-node bound.
 EXPAND_LIMITS = Limits(enodes=5_000, iterations=40)
 
 

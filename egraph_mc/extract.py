@@ -281,8 +281,8 @@ def _topological(choice: dict[str, Node], root: str) -> list[str] | None:
 
 # The local search's budget is counted in DAGs tried, not in seconds, so that one loss gets one pick
 # whatever the machine's load (a deadline made picks, and the second passes that start from them,
-# vary from run to run: FUZZ_FINDINGS F15). The corpus needs at most about 550; the time cap only
-# guards against a hang on a very large e-graph.
+# vary from run to run: FUZZ_FINDINGS F15). The bound is meant to let the corpus's searches finish;
+# the time cap only guards against a hang on a very large e-graph.
 DAG_SEARCH_STEPS = 2000
 DAG_SEARCH_SECONDS = 10.0
 
