@@ -316,18 +316,27 @@ def _kept_minus(body: str, q: Fraction, is_number: bool, latex: bool) -> str:
     """What follows a leading minus that is an operation (`unfolded_sign`): -1 times a chain that
     starts with the literal 1 is parenthesized, `-(1 / s)`, since Python folds `-1 / s` into the
     literal and the costs count the minus. (A coefficient -1/k stays `-1/k / s`: parenthesized it
-    would read back as -1·(1/k)/s; `score.folded_minus` counts it.)"""
+    would read back as -1·(1/k)/s; `folded_minus` says so, for the costs.)"""
     if not latex and abs(q) == 1 and unfolded_sign(q, is_number) and body[:1].isdigit():
         return paren(body, latex)
     return body
+
+
+def reciprocal(t: Term) -> bool:
+    """A scalar power with a negative exponent: it prints as a divisor, `/ s`."""
+    return t.op == "pow" and t.attr < 0
+
+
+def divisors_only(t: Term) -> bool:
+    """A chain with no numerator factor, printed `1 / a / b` (or `q / a / b` under a coefficient q)."""
+    return reciprocal(t) or (t.op == "prod" and all(reciprocal(f) for f in t.args))
 
 
 def folded_minus(q: Fraction, t: Term) -> bool:
     """Whether the leading term -|q|·t of a sum prints with its minus folded into a literal although
     `unfolded_sign` says it is an operation: a coefficient -1/k of a chain of divisors only,
     `-1/2 / s` (Python reads the literal -1/2)."""
-    return (unfolded_sign(q) and abs(q) != 1 and t.is_scalar
-            and (t.op == "pow" and t.attr < 0 or t.op == "prod" and all(f.op == "pow" and f.attr < 0 for f in t.args)))
+    return unfolded_sign(q) and abs(q) != 1 and t.is_scalar and divisors_only(t)
 
 
 def sum_text(t: Term, show: Show, latex: bool = False) -> tuple[str, int]:

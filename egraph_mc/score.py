@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from egraph_mc.costs import flops_of
-from egraph_mc.printing import folded_minus, sum_order
+from egraph_mc.printing import divisors_only, folded_minus, reciprocal, sum_order
 from egraph_mc.render import printed_size, program, program_size, program_text, to_text
 from egraph_mc.term import Term
 
@@ -31,19 +31,14 @@ def size(t: Term) -> int:
     return printed_size(to_text(t))
 
 
-def _reciprocal(t: Term) -> bool:
-    return t.op == "pow" and t.attr < 0
-
-
 def _alone(t: Term, parent: Term | None, coefficient) -> int:
     """The division a node's facet leaves to its parent, when the parent does not take it: a
     reciprocal is a divisor of a product (`a / g`), of a scaling (`X / g`) or of a coefficient
-    (`2 / g`), else printed `1 / g`."""
-    if _reciprocal(t):
-        if parent is not None and (parent.op == "prod" or (parent.op == "scale" and t is parent.args[0])):
-            return 0
-        return 0 if coefficient is not None and abs(coefficient) != 1 else 1
-    if t.op == "prod" and all(_reciprocal(f) for f in t.args):  # `1 / a / b`, but `2 / a / b`
+    (`2 / g`), else printed `1 / g`; a product of divisors only prints `1 / a / b`, or `2 / a / b`
+    under a coefficient."""
+    if reciprocal(t) and parent is not None and (parent.op == "prod" or (parent.op == "scale" and t is parent.args[0])):
+        return 0
+    if divisors_only(t):
         return 0 if coefficient is not None and abs(coefficient) != 1 else 1
     return 0
 
@@ -57,10 +52,12 @@ def _tree_flops(t: Term, dims: Mapping[str, int], names: Mapping[Term, str]) -> 
         if u in names and u is not t:
             continue
         total += flops_of(u, dims) + _alone(u, parent, q)
-        if u.op == "ssum" and u.args:
+        # the facet counted the leading minus, Python folds it into the literal (sorting a sum's
+        # terms into print order is asked for only where some term could fold)
+        if u.op == "ssum" and any(folded_minus(p, c) for p, c in u.args):
             lead_q, lead = sum_order(u.args)[0]
             if lead not in names and folded_minus(lead_q, lead):
-                total -= 1  # the facet counted the leading minus, Python folds it into the literal
+                total -= 1
         if u.op in ("sum", "ssum"):
             stack.extend((c, u, q) for q, c in u.args)
         else:
