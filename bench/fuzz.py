@@ -14,7 +14,7 @@ seconds, and every wrong or erroring case; writes everything to the JSON file.
 --stops K stops each loss's runs (the first, and the second passes after it) at an iteration limit
 drawn from 1..K by the loss's hash, with a time limit of a minute: the states a run is in when a
 deadline stops it on a loaded machine, reached without a clock, so a failure repeats
-(FUZZ_FINDINGS F14, F16).
+(FUZZ_FINDINGS F14, F16 to F19).
 
 --reduce minimizes one failing case: it keeps replacing a node of the loss by one of its operands
 (or a number by 1 or 2), dropping unused declarations and symmetric/diagonal properties, while the

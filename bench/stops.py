@@ -1,7 +1,7 @@
 """Every stop point of one loss: the run stopped after 1, 2, ... N iterations, each pick judged.
 
     python -m bench.stops "LOSS" --wrt X --where "..." [--upto 60] [--json out.json]
-    python -m bench.stops --finding F14    # the regression cases of an open finding (tests/test_fuzz.py)
+    python -m bench.stops --finding F14    # a finding's regression cases (egraph_mc/testing/findings.py)
 
 A wrong or ill-shaped pick seen only under load (FUZZ_FINDINGS F14, F15) came from a run stopped
 somewhere a quiet machine never stops it. Iteration limits stop it at every point in turn, with no
@@ -61,7 +61,7 @@ def main(argv=None) -> None:
     ap.add_argument("loss", nargs="?")
     ap.add_argument("--wrt")
     ap.add_argument("--where")
-    ap.add_argument("--finding", help="the regression cases of this finding in tests/test_fuzz.py, e.g. F14")
+    ap.add_argument("--finding", help="the regression cases of this finding (egraph_mc/testing/findings.py), e.g. F14")
     ap.add_argument("--upto", type=int, default=60)
     ap.add_argument("--json")
     args = ap.parse_args(argv)
